@@ -1,0 +1,104 @@
+"""Automatic indicators of the heating assessment, as pure numpy functions.
+
+Every function takes parallel arrays (readings, household-days, station-days) plus an
+integer group index, so one call serves households, heat stations and heating units.
+Rates come as ``Rate`` with the counts behind them; a zero denominator gives ``None``
+and a Chinese reason, never NaN.
+"""
+
+from scoring.indicators.common import OutdoorDays, Rate, make_rate, outdoor_daily_means
+from scoring.indicators.coverage import (
+    CompletenessReport,
+    DeviceCompleteness,
+    GroupCompleteness,
+    MeasuredShare,
+    completeness_from_counts,
+    data_completeness,
+    measured_share,
+)
+from scoring.indicators.energy import (
+    EnergyGroup,
+    StationDailyHeat,
+    daily_heat_from_cumulative,
+    energy_indicators,
+    heating_degree_days,
+)
+from scoring.indicators.heating_period import (
+    EarlyExtendedHeating,
+    OnTimeHeating,
+    OnTimeSummary,
+    early_extended_heating,
+    on_time_heating,
+    summarise_on_time,
+)
+from scoring.indicators.interruptions import (
+    InterruptionEvent,
+    InterruptionIndex,
+    StationInterruptions,
+    detect_interruptions,
+    interruption_index,
+    season_hours,
+)
+from scoring.indicators.low_temperature import (
+    GroupDays,
+    LongTermLowTemperature,
+    LowStreak,
+    expected_supply_temp_c,
+    group_daily_room_means,
+    group_daily_supply,
+    long_term_low_temperature,
+)
+from scoring.indicators.room_temperature import (
+    RoomTemperatureGroup,
+    RoomTemperatureReport,
+    room_temperature_indicators,
+    season_household_days,
+    select_household_days,
+)
+from scoring.indicators.station_days import StationDays, StationReadings, compute_station_days
+
+__all__ = [
+    "CompletenessReport",
+    "DeviceCompleteness",
+    "EarlyExtendedHeating",
+    "EnergyGroup",
+    "GroupCompleteness",
+    "GroupDays",
+    "InterruptionEvent",
+    "InterruptionIndex",
+    "LongTermLowTemperature",
+    "LowStreak",
+    "MeasuredShare",
+    "OnTimeHeating",
+    "OnTimeSummary",
+    "OutdoorDays",
+    "Rate",
+    "RoomTemperatureGroup",
+    "RoomTemperatureReport",
+    "StationDailyHeat",
+    "StationDays",
+    "StationInterruptions",
+    "StationReadings",
+    "completeness_from_counts",
+    "compute_station_days",
+    "daily_heat_from_cumulative",
+    "data_completeness",
+    "detect_interruptions",
+    "early_extended_heating",
+    "energy_indicators",
+    "expected_supply_temp_c",
+    "group_daily_room_means",
+    "group_daily_supply",
+    "heating_degree_days",
+    "interruption_index",
+    "long_term_low_temperature",
+    "make_rate",
+    "measured_share",
+    "on_time_heating",
+    "outdoor_daily_means",
+    "room_temperature_indicators",
+    "season_hours",
+    "season_household_days",
+    "select_household_days",
+    "summarise_on_time",
+]
