@@ -30,7 +30,15 @@ EARLIEST_READING = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
 
 class PayloadError(ValueError):
-    """Raised when a payload cannot be stored; the message is Chinese and names the field."""
+    """Raised when a payload cannot be stored; the message is Chinese and names the field.
+
+    ``code`` is a short English reason class used to count rejections: ``size``, ``encoding``,
+    ``json``, ``non_finite``, ``schema`` or ``timestamp``.
+    """
+
+    def __init__(self, message: str, code: str = "schema") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class _Strict(BaseModel):
@@ -103,21 +111,23 @@ class TimestampPolicy:
 
 
 def _reject_constant(name: str) -> Any:
-    raise PayloadError(f"负载包含非有限数值 {name}：只接受有限的数字")
+    raise PayloadError(f"负载包含非有限数值 {name}：只接受有限的数字", "non_finite")
 
 
 def decode_json(payload: bytes, max_bytes: int) -> Any:
     """Decode a JSON payload after checking its size, rejecting NaN and Infinity literals."""
     if len(payload) > max_bytes:
-        raise PayloadError(f"负载过大：{len(payload)} 字节，上限 {max_bytes} 字节")
+        raise PayloadError(f"负载过大：{len(payload)} 字节，上限 {max_bytes} 字节", "size")
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
-        raise PayloadError("负载不是 UTF-8 编码的文本") from None
+        raise PayloadError("负载不是 UTF-8 编码的文本", "encoding") from None
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        raise PayloadError(f"负载不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列，{error.msg}") from None
+        raise PayloadError(
+            f"负载不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列，{error.msg}", "json"
+        ) from None
 
 
 def parse_timestamp_ms(value: str | int, policy: TimestampPolicy, now_ms: int) -> int:
@@ -128,18 +138,19 @@ def parse_timestamp_ms(value: str | int, policy: TimestampPolicy, now_ms: int) -
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise PayloadError(f"时间戳 ts='{value}' 不是 ISO 8601 格式") from None
+            raise PayloadError(f"时间戳 ts='{value}' 不是 ISO 8601 格式", "timestamp") from None
         if moment.tzinfo is None:
             if policy.naive == "reject":
-                raise PayloadError(f"时间戳 ts='{value}' 缺少时区：请带上 +08:00 或 Z")
+                raise PayloadError(f"时间戳 ts='{value}' 缺少时区：请带上 +08:00 或 Z", "timestamp")
             moment = moment.replace(tzinfo=policy.local_zone)
         stamp_ms = round(moment.timestamp() * 1000)
 
     if stamp_ms < EARLIEST_READING.timestamp() * 1000:
-        raise PayloadError(f"时间戳 ts={value!r} 早于 2020-01-01，设备时钟可能有误")
+        raise PayloadError(f"时间戳 ts={value!r} 早于 2020-01-01，设备时钟可能有误", "timestamp")
     if stamp_ms > now_ms + policy.future_tolerance_s * 1000:
         raise PayloadError(
-            f"时间戳 ts={value!r} 超前当前时间 {policy.future_tolerance_s:.0f} 秒以上，设备时钟可能有误"
+            f"时间戳 ts={value!r} 超前当前时间 {policy.future_tolerance_s:.0f} 秒以上，设备时钟可能有误",
+            "timestamp",
         )
     return stamp_ms
 
@@ -180,7 +191,9 @@ def build_point(topic: DeviceTopic, document: Any, policy: TimestampPolicy, now_
     try:
         reading = model.model_validate(document)
     except ValidationError as error:
-        raise PayloadError(describe_validation(error)) from None
+        kinds = {item["type"] for item in error.errors()}
+        code = "non_finite" if "finite_number" in kinds else "schema"
+        raise PayloadError(describe_validation(error), code) from None
 
     values = reading.model_dump(exclude_none=True)
     time_ms = parse_timestamp_ms(values.pop("ts"), policy, now_ms)

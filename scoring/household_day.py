@@ -120,11 +120,7 @@ def compute_household_days(
 
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(usable_count > 0, usable_sum / usable_count, np.nan)
-    expected = 1440 / thresholds.room_interval_min
-    coverage = np.minimum(usable_count / expected, 1.0)
-    valid = (coverage >= thresholds.min_day_coverage) & (usable_count > 0)
-    floor = thresholds.compliance_floor_c - thresholds.compliance_tolerance_c
-    compliant = valid & (np.nan_to_num(mean, nan=-np.inf) >= floor)
+    valid, compliant, coverage = judge_household_days(usable_count, mean, thresholds)
 
     return HouseholdDays(
         household_ids=readings.household_ids,
@@ -139,3 +135,15 @@ def compute_household_days(
         valid=valid,
         compliant=compliant,
     )
+
+
+def judge_household_days(
+    usable_count: np.ndarray, mean_temp_c: np.ndarray, thresholds: IndicatorThresholds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return validity, compliance and coverage of household-days from their usable counts and means."""
+    expected = 1440 / thresholds.room_interval_min
+    coverage = np.minimum(usable_count / expected, 1.0)
+    valid = (coverage >= thresholds.min_day_coverage) & (usable_count > 0)
+    floor = thresholds.compliance_floor_c - thresholds.compliance_tolerance_c
+    compliant = valid & (np.nan_to_num(mean_temp_c, nan=-np.inf) >= floor)
+    return valid, compliant, coverage

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.rubric.points import ZERO, Points, to_points
+from scoring.rubric.points import ZERO, Points, format_points, to_points
 
 
 class Comparison(str, Enum):
@@ -75,7 +75,7 @@ class LinearCurve(BaseModel):
 
     def describe_zh(self) -> str:
         """Describe the curve in Chinese."""
-        return f"线性：指标为 {self.zero_at:g} 时得0分，为 {self.full_at:g} 时得满分，其间按比例"
+        return f"线性：指标为 {self.zero_at:g} 时计 0 分，为 {self.full_at:g} 时计满分，其间按比例"
 
 
 class StepTier(BaseModel):
@@ -114,8 +114,8 @@ class StepCurve(BaseModel):
     def describe_zh(self) -> str:
         """Describe the tiers in Chinese."""
         word = "不低于" if self.higher_is_better else "不高于"
-        tiers = "；".join(f"{word} {t.threshold:g} 得 {t.points} 分" for t in self.tiers)
-        return f"分档：{tiers}；其余得 {self.otherwise} 分"
+        tiers = "，".join(f"{word} {t.threshold:g} 计 {format_points(t.points)} 分" for t in self.tiers)
+        return f"分档：{tiers}，其余计 {format_points(self.otherwise)} 分"
 
 
 class BooleanCurve(BaseModel):
@@ -136,8 +136,8 @@ class BooleanCurve(BaseModel):
     def describe_zh(self) -> str:
         """Describe the condition and its points in Chinese."""
         return (
-            f"条件：指标{self.when.describe_zh()}时得 {self.points_if_true} 分，"
-            f"否则得 {self.points_if_false} 分"
+            f"条件：指标{self.when.describe_zh()}时计 {format_points(self.points_if_true)} 分，"
+            f"否则计 {format_points(self.points_if_false)} 分"
         )
 
 

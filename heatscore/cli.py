@@ -1,0 +1,159 @@
+"""The ``heatscore`` command: one subcommand per process or task."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from datetime import date
+
+from settings import Settings, SettingsError, load_settings
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' 不是有效日期，格式应为 YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe every subcommand and option (help texts are Chinese, for operators)."""
+    parser = argparse.ArgumentParser(prog="heatscore", description="包头市供热质量自动考核平台")
+    parser.add_argument("--log-level", default="INFO", help="日志级别：DEBUG、INFO、WARNING、ERROR（默认 INFO）")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="子命令")
+
+    ingest = commands.add_parser("ingest", help="订阅 MQTT 读数并写入 InfluxDB")
+    ingest.add_argument("--stats", action="store_true", help="只显示本接入进程最近一次写出的运行统计，然后退出")
+    ingest.add_argument("--dead-letters", type=int, metavar="N", help="只显示最近 N 条被拒收的消息及原因，然后退出")
+
+    commands.add_parser("scheduler", help="运行定时计算任务（每个部署只能运行一个）")
+
+    api = commands.add_parser("api", help="启动考核服务 HTTP 接口")
+    api.add_argument("--host", help="监听地址（默认取 HEATSCORE_API_HOST）")
+    api.add_argument("--port", type=int, help="监听端口（默认取 HEATSCORE_API_PORT）")
+
+    simulate = commands.add_parser("simulate", help="生成模拟城市的读数并通过 MQTT 发布")
+    simulate.add_argument("--start", type=_parse_date, default=date(2025, 12, 1), help="第一天（当地日期，默认 2025-12-01）")
+    simulate.add_argument("--days", type=int, default=14, help="天数（默认 14）")
+    simulate.add_argument("--units", type=int, default=3, help="供热单位数（默认 3）")
+    simulate.add_argument("--households", type=int, default=150, help="每个热力站的住户数（默认 150）")
+    simulate.add_argument("--truth", default=None, help="真值文件路径（默认 <数据目录>/simulation/ground-truth.json）")
+
+    score = commands.add_parser("score", help="按日期范围计算户日汇总和室温达标率")
+    score.add_argument("--from", dest="date_from", type=_parse_date, required=True, help="开始日期（含），YYYY-MM-DD")
+    score.add_argument("--to", dest="date_to", type=_parse_date, required=True, help="结束日期（含），YYYY-MM-DD")
+
+    demo = commands.add_parser("demo", help="端到端演示：模拟、接入、计算并打印各供热单位室温达标率")
+    demo.add_argument("--days", type=int, default=14, help="模拟天数（默认 14）")
+    demo.add_argument("--households", type=int, default=150, help="每个热力站的住户数（默认 150）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    arguments = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=arguments.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request at INFO; the ingest sends several per second.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+    handlers = {
+        "ingest": _run_ingest,
+        "scheduler": _run_scheduler,
+        "api": _run_api,
+        "simulate": _run_simulate,
+        "score": _run_score,
+        "demo": _run_demo,
+    }
+    return handlers[arguments.command](settings, arguments)
+
+
+def _run_ingest(settings: Settings, arguments: argparse.Namespace) -> int:
+    from ingest.dead_letters import DeadLetterStore
+    from ingest.service import IngestService, ingest_paths
+
+    dead_letter_path, _, stats_path = ingest_paths(settings)
+    if arguments.stats:
+        if not stats_path.exists():
+            print(f"尚无统计：接入进程 {settings.mqtt_client_id} 还没有写出 {stats_path}")
+            return 1
+        print(json.dumps(json.loads(stats_path.read_text("utf-8")), ensure_ascii=False, indent=2))
+        return 0
+    if arguments.dead_letters is not None:
+        store = DeadLetterStore(dead_letter_path)
+        for entry in store.recent(arguments.dead_letters):
+            payload = entry["payload"].decode("utf-8", errors="replace")[:200]
+            print(f"#{entry['id']} 主题 {entry['topic']} 原因[{entry['reason_code']}] {entry['reason']}\n    负载 {payload}")
+        print(f"按原因统计：{store.count_by_reason()}")
+        return 0
+
+    service = IngestService(settings)
+    signal.signal(signal.SIGTERM, lambda *_: service.stop())
+    signal.signal(signal.SIGINT, lambda *_: service.stop())
+    service.run()
+    return 0
+
+
+def _run_scheduler(settings: Settings, arguments: argparse.Namespace) -> int:
+    from scoring.scheduler import SchedulerAlreadyRunning, run_scheduler
+
+    try:
+        run_scheduler(settings)
+    except SchedulerAlreadyRunning as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_api(settings: Settings, arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    # The API is loaded by import string so that nothing in the other packages imports it.
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=arguments.host or settings.api_host,
+        port=arguments.port or settings.api_port,
+    )
+    return 0
+
+
+def _run_simulate(settings: Settings, arguments: argparse.Namespace) -> int:
+    from heatscore.demo import simulate_and_publish
+
+    truth_path = arguments.truth or settings.data_dir / "simulation" / "ground-truth.json"
+    simulate_and_publish(settings, arguments.start, arguments.days, arguments.units, arguments.households, truth_path)
+    return 0
+
+
+def _run_score(settings: Settings, arguments: argparse.Namespace) -> int:
+    from scoring.jobs import roll_up_range
+
+    try:
+        results = roll_up_range(settings, arguments.date_from, arguments.date_to)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    households = sum(result.households for result in results)
+    print(f"已计算 {len(results)} 天，共 {households} 个户日")
+    return 0
+
+
+def _run_demo(settings: Settings, arguments: argparse.Namespace) -> int:
+    from heatscore.demo import run_demo
+
+    return run_demo(settings, days=arguments.days, households=arguments.households)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

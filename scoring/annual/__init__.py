@@ -1,0 +1,1 @@
+"""Annual assessment of heating units: scoring engine, ranking, consequences and explanation."""

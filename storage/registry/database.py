@@ -1,0 +1,122 @@
+"""Engines, sessions and programmatic alembic upgrades for the registry database."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.orm import Session, sessionmaker
+
+from settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def default_database_url() -> str:
+    """Return the database URL from the settings (``HEATSCORE_DATABASE_URL``)."""
+    return get_settings().database_url
+
+
+def _ensure_sqlite_folder(url: sa.URL) -> None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    """Turn on foreign keys and WAL, and let SQLAlchemy issue BEGIN so SAVEPOINT works.
+
+    Python 3.11's sqlite3 module opens transactions on its own and breaks SAVEPOINT; the
+    SQLAlchemy SQLite dialect documentation gives this workaround.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(database_url: str) -> sa.Engine:
+    """Create an engine for ``database_url``, creating the SQLite file's folder if needed."""
+    url = sa.make_url(database_url)
+    _ensure_sqlite_folder(url)
+
+    engine = sa.create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
+    if url.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+@functools.lru_cache(maxsize=8)
+def get_engine(database_url: str) -> sa.Engine:
+    """Return the process-wide engine for ``database_url``, created on first use."""
+    return make_engine(database_url)
+
+
+def make_session_factory(database_url: str | None = None) -> sessionmaker[Session]:
+    """Return a session factory bound to ``database_url`` or the configured database."""
+    engine = get_engine(database_url or default_database_url())
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(database_url: str | None = None) -> Iterator[Session]:
+    """Open a session that commits when the block succeeds and rolls back when it raises."""
+    session = make_session_factory(database_url)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(database_url: str) -> Config:
+    """Build the alembic configuration in code, so no alembic.ini at the repository root is needed."""
+    config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Passed as an attribute, not an option, because configparser would choke on '%' in URLs.
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade_database(database_url: str) -> None:
+    """Apply every pending migration to ``database_url``, creating the schema on an empty database.
+
+    Safe to call at every start of the CLI or the API: on PostgreSQL concurrent callers
+    wait on an advisory lock, and an up-to-date database is left as it is.
+    """
+    _ensure_sqlite_folder(sa.make_url(database_url))
+    logger.info("Upgrading registry database %s", sa.make_url(database_url).render_as_string(hide_password=True))
+    command.upgrade(alembic_config(database_url), "head")
+
+
+def current_revision(database_url: str) -> str | None:
+    """Return the alembic revision the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
