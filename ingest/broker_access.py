@@ -3,8 +3,8 @@
 Each heat station (热力站), or a gateway that covers several stations, gets one MQTT account
 that may publish only under ``<prefix>/<unit>/<station>/#`` and may subscribe to nothing.
 The ingest account alone reads ``<prefix>/#``, plain or as a shared subscription. Passwords
-are random and live only in the account book, a JSON file with mode 0600. Mosquitto sees
-them as PBKDF2-SHA512 hashes in the ``$7$`` format of Mosquitto 2.0's ``mosquitto_passwd``.
+are random and live only in the account book, a JSON file with mode 0600. Mosquitto receives
+them only as PBKDF2-SHA512 hashes in the ``$7$`` format of Mosquitto 2.0's ``mosquitto_passwd``.
 Mosquitto reads both files again on SIGHUP, so a revocation needs no broker restart.
 """
 
@@ -229,7 +229,7 @@ def render_password_file(book: AccountBook, ingest: IngestAccount) -> str:
 def render_acl_file(book: AccountBook, ingest_username: str, prefix: str) -> str:
     """Render Mosquitto's ACL file: write rights per station account, read rights for ingest only.
 
-    No ``topic`` line stands before the first ``user`` line, so no rule applies to every
+    No ``topic`` line appears before the first ``user`` line, so no rule applies to every
     client. Mosquitto 2.0's built-in ACL check grants every SUBSCRIBE, shared ones included,
     and checks read access against each message's topic at delivery. A station may therefore
     subscribe, but receives nothing, and the ingest's ``$share/<group>/…`` subscription is
@@ -263,8 +263,8 @@ def write_broker_files(
 def write_file_atomically(path: Path, text: str, mode: int) -> None:
     """Replace a file in one rename, keeping the owner and group of the file it replaces.
 
-    Keeping the group matters for the broker files: Mosquitto drops to its own user before
-    a SIGHUP reload, so the files must stay readable to the group the operator gave them.
+    Keeping the group matters for the broker files: Mosquitto rereads them on SIGHUP as its
+    own unprivileged user, so they must stay readable to the group the operator gave them.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")

@@ -21,7 +21,6 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from ingest.broker_access import AccountBook, IngestAccount, write_broker_files
@@ -250,6 +249,7 @@ def test_station_foreign_topic_rejected_v5(broker: Broker, book: AccountBook, se
     assert not publisher.publish(own, b"{}").is_failure
 
     assert received_topics_until(subscriber, own) == [own]
+    assert publisher.disconnects.empty()
 
 
 def test_station_foreign_topic_dropped_v311(broker: Broker, book: AccountBook, sessions: list[Session]) -> None:
@@ -314,7 +314,7 @@ def test_anonymous_connect_rejected(broker: Broker, sessions: list[Session]) -> 
 def test_wrong_password_rejected(broker: Broker, sessions: list[Session]) -> None:
     _, code = open_session(sessions, broker, "U1/S1", "not-the-password")
 
-    # Mosquitto 2.0.11 answers 0x87 (not authorized) rather than 0x86 for a bad password.
+    # Mosquitto 2.0.11 returns 0x87 (not authorized) rather than 0x86 for a bad password.
     assert code == "Not authorized"
 
 
