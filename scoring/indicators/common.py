@@ -11,6 +11,11 @@ import numpy as np
 from scoring.household_day import day_from_number, day_number, local_day_numbers
 
 
+# Means are rounded to this many decimals before comparison with a threshold, so a mean that
+# is 24.0 in decimal but 24.000000000000004 in binary is not judged above 24 °C.
+COMPARE_DECIMALS = 6
+
+
 @dataclass(frozen=True, slots=True)
 class Rate:
     """A ratio with the counts behind it; ``value`` is None when the denominator is zero."""

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from scoring.household_day import HouseholdDays, day_from_number, day_number
-from scoring.indicators.common import OutdoorDays, Rate, count_by_group, make_rate, sum_by_group
+from scoring.indicators.common import COMPARE_DECIMALS, OutdoorDays, Rate, count_by_group, make_rate, sum_by_group
 from scoring.thresholds import IndicatorThresholds, SeasonCalendar
 
 NO_VALID_DAYS = "没有有效户日（无测温数据、数据不足或全部被剔除），无法计算"
@@ -124,10 +124,12 @@ def room_temperature_indicators(
     counted = included & ~cold
     valid = counted & hd.valid
     mean = np.nan_to_num(hd.mean_temp_c, nan=0.0)
+    rounded = np.round(mean, COMPARE_DECIMALS)
+    # Compliance comes from the household-day itself, so 低温 is exactly its complement.
     compliant = counted & hd.compliant
     low = valid & ~hd.compliant
-    high = valid & (mean > thresholds.high_temp_c)
-    comfort = valid & (mean >= thresholds.comfort_min_c) & (mean <= thresholds.comfort_max_c)
+    high = valid & (rounded > thresholds.high_temp_c)
+    comfort = valid & (rounded >= thresholds.comfort_min_c) & (rounded <= thresholds.comfort_max_c)
 
     def count(mask: np.ndarray) -> np.ndarray:
         return count_by_group(row_group, mask, groups)

@@ -90,8 +90,9 @@ def test_supply_drop_and_season_cut(stations):
     b = stations[1]
 
     assert [event.duration_h for event in b.events] == [2.0, 2.0]
+    # The outage ran from 10-14 20:00; only its part inside the season counts.
     assert b.events[0].start_ms == local_ms(15, 0)
-    # A norm does not exist before the first heated hour, so the first hour of data is not judged.
+    assert b.events[0].end_ms == local_ms(15, 2)
     assert b.events[0].delta_collapse is True
     assert b.events[1].supply_drop is True
     assert b.events[1].delta_collapse is False
