@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -214,6 +214,15 @@ def _device_location(
     return station, household
 
 
+def _as_utc(value: datetime | None, label: str) -> datetime | None:
+    """Return ``value`` in UTC, raising for a naive datetime whose zone would be a guess."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise RegistryValidationError(f"设备{label} '{value}' 缺少时区：请传入带时区的时间")
+    return value.astimezone(UTC)
+
+
 def _check_period(installed_at: datetime | None, removed_at: datetime | None) -> None:
     if installed_at is not None and removed_at is not None and removed_at < installed_at:
         raise RegistryValidationError("设备拆除时间不能早于安装时间")
@@ -235,6 +244,8 @@ def create_device(
     if find_device(session, code=code) is not None:
         raise ConflictError(f"设备编号 '{code}' 已存在")
     station, household = _device_location(session, station_code, household_code)
+    installed_at = _as_utc(installed_at, "安装时间")
+    removed_at = _as_utc(removed_at, "拆除时间")
     _check_period(installed_at, removed_at)
 
     device = Device(
@@ -265,8 +276,8 @@ def update_device(session: Session, *, code: str, actor: str, **changes: Any) ->
         values["station_id"] = station.id
         values["unit_id"] = station.unit_id
         values["household_id"] = None if household is None else household.id
-    installed_at = changes.get("installed_at", device.installed_at)
-    removed_at = changes.get("removed_at", device.removed_at)
+    installed_at = _as_utc(changes.get("installed_at", device.installed_at), "安装时间")
+    removed_at = _as_utc(changes.get("removed_at", device.removed_at), "拆除时间")
     _check_period(installed_at, removed_at)
     if "installed_at" in changes:
         values["installed_at"] = installed_at
