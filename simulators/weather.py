@@ -3,8 +3,9 @@
 The series comes from the UCI data set "PM2.5 Data of Five Chinese Cities" (Liang et al.
 2016, CC BY 4.0), cut to 2013-10-01 00:00 .. 2015-04-30 23:00 local time. Its ``year``,
 ``month``, ``day`` and ``hour`` columns are local time, UTC+8 (China has kept one offset
-since 1991), and ``TEMP`` is the air temperature in whole °C. Shenyang's winters are close
-to Baotou's, which is why it stands in as Baotou's outdoor temperature.
+since 1991), and ``TEMP`` is the air temperature in whole °C. Shenyang has a cold continental
+winter like Baotou's (January means in this file: -7.6 °C in 2014, -9.5 °C in 2015), so its
+series serves as Baotou's outdoor temperature.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class WeatherSourceError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class WeatherSeries:
-    """Hourly outdoor temperature; ``time_ms`` is the UTC start of each hour, ascending."""
+    """Hourly outdoor temperature, with ``time_ms`` the UTC start of each hour, ascending."""
 
     time_ms: np.ndarray  # int64 UTC milliseconds
     temp_c: np.ndarray  # float64, NaN where the source has no value
@@ -47,10 +48,11 @@ class WeatherSeries:
         ``offset_ms`` is added to the series' own times first, so a caller can read a season
         that was shifted into another year without copying the arrays.
         """
+        time_ms = np.atleast_1d(np.asarray(time_ms, dtype=np.int64))
         shifted_start = self.time_ms + offset_ms
         position = np.searchsorted(shifted_start, time_ms, side="right") - 1
         inside = (position >= 0) & (time_ms < shifted_start[np.clip(position, 0, None)] + HOUR_MS)
-        result = np.full(np.shape(time_ms), np.nan)
+        result = np.full(time_ms.shape, np.nan)
         result[inside] = self.temp_c[position[inside]]
         return result
 

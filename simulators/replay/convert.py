@@ -11,7 +11,7 @@ from simulators.replay.sources import MeterRegisters
 HOUR_MS = 3_600_000
 GJ_PER_KWH = 0.0036
 
-# The Aalborg volume register counts in steps of 0.01 m³; an hour with less flow than one
+# The Aalborg volume register counts in steps of 0.01 m³, so an hour with less flow than one
 # step has no usable Δvolume to divide by.
 DEFAULT_MIN_VOLUME_DELTA_M3 = 0.01
 

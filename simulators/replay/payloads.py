@@ -43,8 +43,8 @@ def encode_payload(
 ) -> bytes | None:
     """Encode one reading as compact JSON, or return None when no measured value is left.
 
-    ``labels`` are string fields such as ``household``; ``left_out`` counts every value
-    dropped as missing or out of range, by field name.
+    ``labels`` are string fields such as ``household``. ``left_out`` counts, by field name,
+    every value dropped because it is outside the accepted range.
     """
     document: dict[str, str | int | float] = {"ts": ts, **labels}
     for name, value in values.items():

@@ -92,8 +92,8 @@ class ReplayPlan:
 def small_city_plan(target_season_year: int, station_heat_scale: float = 200.0) -> ReplayPlan:
     """Build a plan of 2 heating units × 2 stations replaying all 12 NYC apartments.
 
-    Every station gets a station device and one building heat meter; the apartments are
-    dealt to the stations in turn, one household and room sensor each.
+    Every station gets a station device and one building heat meter. The apartments are
+    dealt to the stations in turn, and each becomes one household with one room sensor.
     """
     apartments = ("3", "87", "119", "127", "130", "132", "134", "135", "136", "137", "138", "172")
     stations = [(f"BT-U{unit}", f"BT-U{unit}-S{number}") for unit in (1, 2) for number in (1, 2)]

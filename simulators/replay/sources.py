@@ -1,9 +1,9 @@
 """Readers for the measured NYC room-temperature and Aalborg heat-meter files.
 
 Both readers return numpy arrays and keep every gap: nothing is interpolated or filled.
-The NYC file (heatseeknyc/data-science, MIT licence) holds indoor air temperatures of 12
+The NYC file (heatseeknyc/data-science, MIT licence) contains indoor air temperatures of 12
 apartments in whole °F, about hourly, with timestamps in UTC. The Aalborg file (Schaffer et
-al. 2022, Scientific Data, CC BY 4.0) holds one smart heat meter's cumulative registers,
+al. 2022, Scientific Data, CC BY 4.0) contains one smart heat meter's cumulative registers,
 which upstream already interpolated to whole UTC hours.
 """
 

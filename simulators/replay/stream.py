@@ -1,7 +1,7 @@
 """A time-ordered stream of replayed readings: (topic, payload bytes, reading time in ms).
 
 Every device of a ``ReplayPlan`` gets its own generator that walks its source arrays by
-index, and ``heapq.merge`` interleaves them by reading time. The stream therefore holds one
+index, and ``heapq.merge`` interleaves them by reading time. The stream therefore keeps one
 pending reading per device besides the source arrays, however long the season is.
 """
 

@@ -62,8 +62,8 @@ def _direct_compliance_share() -> tuple[float, int]:
     temps_by_day: dict[tuple[str, date], list[float]] = defaultdict(list)
     with (DEFAULT_REAL_DATA_DIR / NYC_APARTMENTS_FILE).open(newline="") as handle:
         for row in csv.DictReader(handle):
-            taken = datetime.fromisoformat(row["date_of_sensor"])
-            new_york_wall_clock = taken.astimezone(timezone(timedelta(hours=-5))).replace(tzinfo=None)
+            measured_at = datetime.fromisoformat(row["date_of_sensor"])
+            new_york_wall_clock = measured_at.astimezone(timezone(timedelta(hours=-5))).replace(tzinfo=None)
             baotou_day = (new_york_wall_clock + NYC_SHIFT).date()
             temps_by_day[(row["user_id"], baotou_day)].append((float(row["temp"]) - 32) * 5 / 9)
 
