@@ -1,7 +1,7 @@
 """Issue per-station MQTT accounts and render Mosquitto's password and ACL files from them.
 
 Each heat station (热力站), or a gateway that covers several stations, gets one MQTT account
-that may publish only under ``<prefix>/<unit>/<station>/#`` and may subscribe to nothing.
+that may publish only under ``<prefix>/<unit>/<station>/#`` and may read no topic.
 The ingest account alone reads ``<prefix>/#``, plain or as a shared subscription. Passwords
 are random and live only in the account book, a JSON file with mode 0600. Mosquitto receives
 them only as PBKDF2-SHA512 hashes in the ``$7$`` format of Mosquitto 2.0's ``mosquitto_passwd``.
