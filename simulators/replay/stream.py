@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,7 +40,12 @@ from simulators.weather import SHENYANG_UTC_OFFSET_H, WeatherSeries, read_shenya
 
 logger = logging.getLogger(__name__)
 
-Reading = tuple[str, bytes, int]  # topic, JSON payload, reading time in UTC ms
+class Reading(NamedTuple):
+    """One replayed reading, usable as a tuple or through ``.topic`` and ``.payload``."""
+
+    topic: str
+    payload: bytes  # JSON in the ingest wire format
+    reading_time_ms: int  # UTC milliseconds, equal to the payload's ts
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +90,7 @@ def replay_readings(
 
     emitted = 0
     try:
-        for reading in heapq.merge(*device_streams, key=lambda item: item[2]):
+        for reading in heapq.merge(*device_streams, key=lambda reading: reading.reading_time_ms):
             emitted += 1
             yield reading
     finally:
@@ -109,7 +115,7 @@ def _room_readings(
         ts = format_timestamp(time_ms, plan.ts_format)
         payload = encode_payload(RoomPayload, ts, {"temp_c": temp_c}, labels, left_out)
         if payload is not None:
-            yield topic, payload, time_ms
+            yield Reading(topic, payload, time_ms)
 
 
 def _meter_readings(
@@ -131,7 +137,7 @@ def _meter_readings(
         time_ms = int(meter.time_ms[index]) + offset_ms
         payload = encode_payload(MeterPayload, format_timestamp(time_ms, plan.ts_format), values, labels, left_out)
         if payload is not None:
-            yield topic, payload, time_ms
+            yield Reading(topic, payload, time_ms)
 
 
 def _station_readings(
@@ -158,7 +164,7 @@ def _station_readings(
         ts = format_timestamp(time_ms, plan.ts_format)
         payload = encode_payload(StationPayload, ts, values, {}, left_out)
         if payload is not None:
-            yield topic, payload, time_ms
+            yield Reading(topic, payload, time_ms)
 
 
 def _indices_in_window(times: np.ndarray, offset_ms: int, window: tuple[int, int]) -> range:

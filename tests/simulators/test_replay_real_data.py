@@ -213,8 +213,11 @@ def test_stream_window_narrows(sources) -> None:
     start_ms = int(datetime(2024, 12, 1, tzinfo=SHANGHAI).timestamp()) * 1000
     end_ms = start_ms + 24 * 3_600_000
 
-    times = [reading_time_ms for _, _, reading_time_ms in replay_readings(plan, sources, start_ms, end_ms)]
+    readings = list(replay_readings(plan, sources, start_ms, end_ms))
+    times = [reading.reading_time_ms for reading in readings]
 
     assert min(times) >= start_ms
     assert max(times) < end_ms
     assert sum(1 for t in times if t == start_ms) == 8  # 4 meters and 4 stations at the first hour
+    assert readings[0].topic.startswith("heatscore/v1/")
+    assert json.loads(readings[0].payload)["ts"] == "2024-12-01T00:00:00+08:00"
