@@ -4,7 +4,8 @@ A household-day is one household on one local day. Its mean is taken over the da
 usable readings: readings flagged as sensor faults and values outside the plausible range
 are excluded and counted. The household-day is valid when the usable readings cover at
 least ``min_day_coverage`` of the expected count (one reading per ``room_interval_min``),
-and compliant when its mean is at least ``compliance_floor_c - compliance_tolerance_c``.
+and compliant when its mean, rounded to 0.01 °C, is at least
+``compliance_floor_c - compliance_tolerance_c``.
 """
 
 from __future__ import annotations
@@ -140,10 +141,15 @@ def compute_household_days(
 def judge_household_days(
     usable_count: np.ndarray, mean_temp_c: np.ndarray, thresholds: IndicatorThresholds
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return validity, compliance and coverage of household-days from their usable counts and means."""
+    """Return validity, compliance and coverage of household-days from their usable counts and means.
+
+    The mean is compared after rounding to 0.01 °C, the resolution sensors report, so that
+    binary rounding (17.2, 17.9 and 18.9 average to 17.999999999999996) cannot fail a
+    household-day whose mean is exactly the floor.
+    """
     expected = 1440 / thresholds.room_interval_min
     coverage = np.minimum(usable_count / expected, 1.0)
     valid = (coverage >= thresholds.min_day_coverage) & (usable_count > 0)
     floor = thresholds.compliance_floor_c - thresholds.compliance_tolerance_c
-    compliant = valid & (np.nan_to_num(mean_temp_c, nan=-np.inf) >= floor)
+    compliant = valid & (np.round(np.nan_to_num(mean_temp_c, nan=-np.inf), 2) >= round(floor, 2))
     return valid, compliant, coverage

@@ -59,7 +59,7 @@ class GroundTruth:
         """Write the city, the period and the ground truth as JSON."""
         document = {
             "period": {"start": start.isoformat(), "days": days, "zone": "Asia/Shanghai"},
-            "definition": "household-day valid with >= 72 of 96 usable readings; compliant when mean >= 18 °C",
+            "definition": "household-day valid with >= 72 of 96 usable readings; compliant when mean rounded to 0.01 >= 18 °C",
             "city": city.to_dict(),
             "unit_rates": self.unit_rates(),
             "household_days": self.household_days,
@@ -152,7 +152,7 @@ def _room_messages(
             "usable_readings": len(usable),
             "mean_temp_c": mean,
             "valid": int(valid),
-            "compliant": int(valid and mean is not None and mean >= COMPLIANCE_FLOOR_C),
+            "compliant": int(valid and mean is not None and round(mean, 2) >= COMPLIANCE_FLOOR_C),
         }
     )
     return messages

@@ -88,12 +88,30 @@ def detect_interruptions(
     Pass readings from at least ``norm_window_h`` before the official start, so the norm
     exists on the first day of the season.
     """
+    start_ms, end_ms = _season_window_ms(season, zone, through)
+    return detect_interruptions_between(readings, start_ms, end_ms, thresholds, keep_edge_pieces=False)
+
+
+def detect_interruptions_between(
+    readings: StationReadings,
+    window_start_ms: int,
+    window_end_ms: int,
+    thresholds: IndicatorThresholds,
+    keep_edge_pieces: bool = True,
+) -> tuple[StationInterruptions, ...]:
+    """Find interruption events cut to [window_start_ms, window_end_ms), for daily jobs.
+
+    Readings must start ``norm_window_h`` before the window. An event cut at a window edge
+    is a piece, kept even when shorter than ``interruption_min_h`` unless
+    ``keep_edge_pieces`` is False; join the pieces of consecutive windows with
+    ``join_interruptions``, which applies the minimum duration to the joined events.
+    """
     usable = np.isfinite(readings.secondary_supply_temp_c) & np.isfinite(readings.secondary_return_temp_c)
     order = np.lexsort((readings.time_ms, readings.station))
     order = order[usable[order]]
     station = readings.station[order]
     bounds = np.searchsorted(station, np.arange(len(readings.station_ids) + 1))
-    window = _season_window_ms(season, zone, through)
+    window = (window_start_ms, window_end_ms)
 
     results = []
     for s, station_id in enumerate(readings.station_ids):
@@ -107,9 +125,43 @@ def detect_interruptions(
             flow,
             window,
             thresholds,
+            keep_edge_pieces,
         )
         results.append(_summarise_station(station_id, events))
     return tuple(results)
+
+
+def join_interruptions(
+    station_ids: Sequence[str], events: Sequence[InterruptionEvent], thresholds: IndicatorThresholds
+) -> tuple[StationInterruptions, ...]:
+    """Merge event pieces of the same station closer than the merge gap and reclassify them.
+
+    Use it on the events of several daily windows, so an outage across midnight counts once
+    with its whole duration.
+    """
+    gap_ms = thresholds.interruption_merge_gap_min * 60_000
+    by_station: dict[str, list[InterruptionEvent]] = {station_id: [] for station_id in station_ids}
+    for event in sorted(events, key=lambda item: (item.station_id, item.start_ms)):
+        pieces = by_station.setdefault(event.station_id, [])
+        if pieces and event.start_ms - pieces[-1].end_ms < gap_ms:
+            previous = pieces[-1]
+            duration_h = (max(event.end_ms, previous.end_ms) - previous.start_ms) / MS_PER_HOUR
+            pieces[-1] = InterruptionEvent(
+                station_id=previous.station_id,
+                start_ms=previous.start_ms,
+                end_ms=max(event.end_ms, previous.end_ms),
+                duration_h=duration_h,
+                duration_class=_duration_class(duration_h, thresholds.interruption_class_h),
+                supply_drop=previous.supply_drop or event.supply_drop,
+                delta_collapse=previous.delta_collapse or event.delta_collapse,
+                flow_drop=previous.flow_drop or event.flow_drop,
+            )
+        else:
+            pieces.append(event)
+    return tuple(
+        _summarise_station(station_id, [p for p in pieces if p.duration_h >= thresholds.interruption_min_h])
+        for station_id, pieces in by_station.items()
+    )
 
 
 def interruption_index(
@@ -152,6 +204,7 @@ def _station_events(
     flow: np.ndarray,
     window: tuple[int, int],
     thresholds: IndicatorThresholds,
+    keep_edge_pieces: bool,
 ) -> list[InterruptionEvent]:
     if time_ms.size == 0:
         return []
@@ -184,9 +237,12 @@ def _station_events(
 
     events = []
     for start, end, first, stop in spans:
+        if end <= window[0] or start >= window[1]:
+            continue
+        at_edge = start <= window[0] or end >= window[1]
         start, end = max(start, window[0]), min(end, window[1])
         duration_h = (end - start) / MS_PER_HOUR
-        if duration_h < thresholds.interruption_min_h:
+        if duration_h < thresholds.interruption_min_h and not (keep_edge_pieces and at_edge):
             continue
         events.append(
             InterruptionEvent(
