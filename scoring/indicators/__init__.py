@@ -36,7 +36,9 @@ from scoring.indicators.interruptions import (
     InterruptionIndex,
     StationInterruptions,
     detect_interruptions,
+    detect_interruptions_between,
     interruption_index,
+    join_interruptions,
     season_hours,
 )
 from scoring.indicators.low_temperature import (
@@ -84,6 +86,7 @@ __all__ = [
     "daily_heat_from_cumulative",
     "data_completeness",
     "detect_interruptions",
+    "detect_interruptions_between",
     "early_extended_heating",
     "energy_indicators",
     "expected_supply_temp_c",
@@ -91,6 +94,7 @@ __all__ = [
     "group_daily_supply",
     "heating_degree_days",
     "interruption_index",
+    "join_interruptions",
     "long_term_low_temperature",
     "make_rate",
     "measured_share",

@@ -11,9 +11,9 @@ import numpy as np
 from scoring.household_day import day_from_number, day_number, local_day_numbers
 
 
-# Means are rounded to this many decimals before comparison with a threshold, so a mean that
-# is 24.0 in decimal but 24.000000000000004 in binary is not judged above 24 °C.
-COMPARE_DECIMALS = 6
+# Means are rounded to 0.01 °C before comparison with a threshold, as household-day
+# compliance is, so a mean of 24.0 stored as 24.000000000000004 is not judged above 24 °C.
+COMPARE_DECIMALS = 2
 
 
 @dataclass(frozen=True, slots=True)

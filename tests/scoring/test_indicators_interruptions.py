@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from scoring.indicators import StationReadings, detect_interruptions, interruption_index, season_hours
+from scoring.indicators.interruptions import detect_interruptions_between, join_interruptions
 from scoring.thresholds import IndicatorThresholds, SeasonCalendar
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -156,3 +157,27 @@ def test_short_blip_not_an_event():
     (station,) = detect_interruptions(readings, SEASON, ZONE, THRESHOLDS)
 
     assert station.events == ()
+
+
+def test_daily_pieces_join_across_midnight():
+    # Outages of 2 h from 10-17 23:30 and 30 h from 10-20 10:00, found one local day at a time.
+    # The 0.5 h piece before midnight is kept because it touches the window edge.
+    time_ms, supply, return_temp = station_series([(local_ms(17, 23) + 30 * 60_000, 2), (local_ms(20, 10), 30)])
+    readings = StationReadings(
+        station_ids=["A"],
+        station=np.zeros(time_ms.size, dtype=np.int32),
+        time_ms=time_ms,
+        secondary_supply_temp_c=supply,
+        secondary_return_temp_c=return_temp,
+    )
+
+    pieces = []
+    for day in range(15, 25):
+        (station,) = detect_interruptions_between(readings, local_ms(day, 0), local_ms(day + 1, 0), THRESHOLDS)
+        pieces += station.events
+    (joined,) = join_interruptions(["A"], pieces, THRESHOLDS)
+
+    assert [piece.duration_h for piece in pieces] == [0.5, 1.5, 14.0, 16.0]
+    assert [event.duration_h for event in joined.events] == [2.0, 30.0]
+    assert [event.duration_class for event in joined.events] == ["short", "refund"]
+    assert joined.events[1].start_ms == local_ms(20, 10)
