@@ -16,7 +16,7 @@ from storage.registry.database import get_engine, make_engine, upgrade_database
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def test_postgres_url() -> str:
+def postgres_test_url() -> str:
     """Return the PostgreSQL URL tests may create schemas in."""
     return os.environ.get("HEATSCORE_TEST_POSTGRES_URL", DEFAULT_TEST_POSTGRES_URL)
 
@@ -42,11 +42,11 @@ def temporary_database(backend: str, folder: Path, *, migrate: bool = True) -> I
         raise ValueError(f"unknown backend {backend!r}: expected 'sqlite' or 'postgresql'")
 
     schema = f"registry_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(test_postgres_url())
+    admin = make_engine(postgres_test_url())
     try:
         with admin.begin() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = sa.make_url(test_postgres_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+        url = sa.make_url(postgres_test_url()).update_query_dict({"options": f"-csearch_path={schema}"})
         url_text = url.render_as_string(hide_password=False)
         if migrate:
             upgrade_database(url_text)
