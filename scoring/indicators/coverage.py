@@ -115,7 +115,7 @@ def data_completeness(
     """Compute received ÷ expected readings per device and per group over [start, end).
 
     The window is cut into slots of each device's reporting interval; a slot counts as
-    received when it holds at least one reading, so retransmitted duplicates never lift
+    received when it contains at least one reading, so retransmitted duplicates never lift
     completeness above 100 %.
 
     Args:
@@ -134,6 +134,8 @@ def data_completeness(
     if window_end_ms <= window_start_ms:
         raise ValueError("window_end_ms must be after window_start_ms")
 
+    # NOTE: a device installed or removed inside the window is still expected for all of it;
+    # cut the window per device before calling if the registry knows those dates.
     interval_ms = interval_min.astype(np.int64) * 60_000
     span_ms = window_end_ms - window_start_ms
     expected = -(-span_ms // interval_ms)

@@ -2,7 +2,7 @@
 
 A station heats on time when its heating is established on the official start day and it
 keeps heating through the official end day. Late days are the local days from the official
-start until heating is established; early-stop days are those after the last heated day up
+start until heating is established. Early-stop days are those after the last heated day up
 to the official end.
 """
 

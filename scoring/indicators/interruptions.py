@@ -1,9 +1,9 @@
 """稳定供热: interruption events per heat station and the area-weighted interruption index.
 
-A reading is abnormal once the station has heated at least once and any of these holds:
-the secondary supply temperature is ``interruption_supply_drop_c`` or more below its
-trailing norm, supply minus return is under ``interruption_delta_min_c``, or the flow is
-under ``interruption_flow_fraction`` of its trailing norm. The trailing norm of an hour is
+A reading is abnormal once the station has heated at least once and one of three
+conditions is met. The secondary supply temperature is ``interruption_supply_drop_c`` or
+more below its trailing norm, supply minus return is under ``interruption_delta_min_c``,
+or the flow is under ``interruption_flow_fraction`` of its trailing norm. The trailing norm of an hour is
 the median of the hourly medians over the preceding ``norm_window_h`` hours, using only
 hours that met the heated-reading conditions; with no such hour in the window the last
 norm carries forward, so a long stop does not become the new normal.
@@ -103,7 +103,7 @@ def detect_interruptions_between(
 
     Readings must start ``norm_window_h`` before the window. An event cut at a window edge
     is a piece, kept even when shorter than ``interruption_min_h`` unless
-    ``keep_edge_pieces`` is False; join the pieces of consecutive windows with
+    ``keep_edge_pieces`` is False. Join the pieces of consecutive windows with
     ``join_interruptions``, which applies the minimum duration to the joined events.
     """
     usable = np.isfinite(readings.secondary_supply_temp_c) & np.isfinite(readings.secondary_return_temp_c)
@@ -217,6 +217,8 @@ def _station_events(
     hourly_flow = _hourly_median(hour, flow, hours)
     heating_hour = (hourly_supply > thresholds.heated_supply_min_c) & (hourly_delta > thresholds.heated_delta_min_c)
 
+    # NOTE: a partial drop that still meets the heated conditions enters the norm, so after
+    # about half a window it stops being abnormal. The held-low supply test of 长期低温供热 covers that case.
     supply_norm = _trailing_norm(np.where(heating_hour, hourly_supply, np.nan), thresholds.norm_window_h)[hour]
     flow_norm = _trailing_norm(np.where(heating_hour, hourly_flow, np.nan), thresholds.norm_window_h)[hour]
 
