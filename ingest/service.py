@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from ingest.dead_letters import DeadLetter, DeadLetterStore
 from ingest.mqtt_client import BrokerSession, DeliveryToken
-from ingest.payloads import PayloadError, TimestampPolicy, build_point, decode_json
+from ingest.cjt188 import VARIANTS
+from ingest.messages import message_to_point
+from ingest.payloads import PayloadError, TimestampPolicy
 from ingest.spool import Spool
 from ingest.stats import IngestStats
 from ingest.topics import TopicError, parse_topic, subscription_filter
@@ -44,6 +46,7 @@ class IngestService:
             naive=settings.ingest_naive_timestamp_policy,
             future_tolerance_s=settings.ingest_future_tolerance_s,
         )
+        self._frame_variant = VARIANTS[settings.meter_frame_variant]
         self.stats = IngestStats()
         self.dead_letters = DeadLetterStore(dead_letter_path)
         self.spool = Spool(spool_path, settings.ingest_spool_max_bytes)
@@ -79,8 +82,14 @@ class IngestService:
         self.stats.add(received=1)
         try:
             device = parse_topic(topic, self._prefix)
-            document = decode_json(payload, self._settings.ingest_max_payload_bytes)
-            point = build_point(device, document, self._policy, int(time.time() * 1000))
+            point = message_to_point(
+                device,
+                payload,
+                self._policy,
+                int(time.time() * 1000),
+                self._settings.ingest_max_payload_bytes,
+                self._frame_variant,
+            )
             outcome = Outcome(token=token, topic=topic, line=to_line(point))
         except (TopicError, PayloadError) as error:
             code = error.code if isinstance(error, PayloadError) else "topic"

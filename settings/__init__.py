@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     ingest_naive_timestamp_policy: Literal["assume_local", "reject"] = "assume_local"
     ingest_spool_max_bytes: int = Field(512 * 1024 * 1024, ge=1024)
     ingest_dead_letter_retention_days: int = Field(90, ge=1)
+    # Layout of raw CJ/T 188 heat-meter frames: "lichuang" (unit byte before the value)
+    # or "value_first".
+    meter_frame_variant: Literal["lichuang", "value_first"] = "lichuang"
 
     # API server.
     api_host: str = "127.0.0.1"
