@@ -1,9 +1,9 @@
 """Manual entries: checking them against the rubric and choosing the ones that count.
 
 Precedence: an inspection (检查) or spot-check (抽查) entry overrides self-assessment (自评)
-entries for the same code. For single-valued targets (items, vetoes, overrides of automatic
-kinds) the latest of the highest-precedence entries counts; for manual bonus and deduction
-kinds every highest-precedence entry counts as one event.
+entries for the same code. Items, vetoes and overrides of automatic kinds take one value, so
+only the latest of the highest-precedence entries counts. Manual bonus and deduction kinds
+add up events, so every highest-precedence entry counts.
 """
 
 from __future__ import annotations

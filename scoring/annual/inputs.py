@@ -14,7 +14,7 @@ from scoring.rubric.schema import Grade
 
 
 class EntrySource(str, Enum):
-    """Who made a manual entry (附件第三条): the company itself, an inspection or a spot check."""
+    """Source of a manual entry (附件第三条): the company itself, an inspection or a spot check."""
 
     SELF_ASSESSMENT = "self_assessment"  # 自评
     INSPECTION = "inspection"  # 检查
@@ -77,6 +77,17 @@ class IndicatorSnapshot(BaseModel):
         unknown = sorted(set(self.values) - set(INDICATORS))
         if unknown:
             raise ValueError(f"未知指标编码：{', '.join(unknown)}")
+
+        for code, indicator in self.values.items():
+            info = INDICATORS[code]
+            value = indicator.value
+            below = value is not None and info.min_value is not None and value < info.min_value
+            above = value is not None and info.max_value is not None and value > info.max_value
+            if below or above:
+                raise ValueError(
+                    f"指标 {code}（{info.name_zh}）的值 {value:g} 超出有效范围 "
+                    f"{info.min_value:g} 至 {'不限' if info.max_value is None else format(info.max_value, 'g')}"
+                )
         return self
 
     def get(self, code: str) -> IndicatorValue:
@@ -87,10 +98,11 @@ class IndicatorSnapshot(BaseModel):
 class ManualEntry(BaseModel):
     """A score or finding entered by a person for one rubric code.
 
-    ``points`` gives points directly. ``value`` is, by target: the entered rate for a manual
-    item with a curve (e.g. 满意率 0.93); the replacement indicator value for an automatic
-    item or kind; the number of events for a manual bonus or deduction kind; 1 (triggered)
-    or 0 (not triggered) for a veto.
+    ``points`` gives points directly, and ``value`` is read according to the target:
+    - manual item with a curve: the entered rate, e.g. 满意率 0.93;
+    - automatic item or kind with ``manual_override``: the replacement indicator value;
+    - manual bonus or deduction kind: the number of events (none given counts as 1);
+    - veto: 1 (the situation exists) or 0 (it does not).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

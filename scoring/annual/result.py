@@ -14,7 +14,7 @@ ENGINE_VERSION = "annual-1"
 
 
 class LineKind(str, Enum):
-    """What an explanation line accounts for."""
+    """Kind of contribution an explanation line accounts for."""
 
     ITEM = "item"
     BONUS = "bonus"
@@ -22,11 +22,11 @@ class LineKind(str, Enum):
     DEDUCTION = "deduction"
     DEDUCTION_CAP = "deduction_cap"  # deductions above the total deduction cap, given back
     CLAMP = "clamp"  # total brought back into [0, 100]
-    VETO = "veto"  # always 0 points; ``triggered`` says whether it applies
+    VETO = "veto"  # always 0 points, and ``triggered`` records whether it applies
 
 
 class Basis(str, Enum):
-    """Where a line's value came from."""
+    """Origin of a line's value."""
 
     AUTOMATIC = "automatic"
     MANUAL = "manual"

@@ -90,9 +90,9 @@ class StepTier(BaseModel):
 class StepCurve(BaseModel):
     """Points by tiers, checked in order; the first tier the value reaches gives the points.
 
-    With ``higher_is_better`` a tier is reached when value ≥ threshold (thresholds listed
-    from high to low); otherwise when value ≤ threshold (thresholds listed from low to high).
-    A value reaching no tier gets ``otherwise`` points.
+    With ``higher_is_better`` a tier is reached when value ≥ threshold, and thresholds are
+    listed from high to low. Without it a tier is reached when value ≤ threshold, and
+    thresholds are listed from low to high. A value reaching no tier gets ``otherwise``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,8 +1,10 @@
 """Registry of the automatic indicator codes a rubric may name, with Chinese names and units.
 
-The indicator computation produces exactly these codes; a rubric naming any other code is
-rejected at load. ``higher_is_better`` states the direction a scoring curve should normally
-take and is used only in documentation and sanity messages.
+The indicator computation produces exactly these codes, and a rubric naming any other code
+is rejected at load. The interruption counts are cumulative: ``interruptions_4h`` counts
+every event of 4 h or more, including those also counted in ``interruptions_8h`` and
+``interruptions_24h``. ``higher_is_better`` is the usual direction of a scoring curve and
+is informative only.
 """
 
 from __future__ import annotations
@@ -61,9 +63,9 @@ INDICATORS: dict[str, IndicatorInfo] = {
         _info("interruption_index", "停热指数", "比例(0–1)", RATIO, False,
               "Σ(停热时长×影响面积) ÷ (供暖期时长×供热面积)，越小越稳定"),
         _info("interruptions_4h", "4小时以上停热次数", "次", COUNT, False,
-              "持续4小时及以上的热力站停热事件数"),
+              "持续4小时及以上的热力站停热事件数，含8小时、24小时以上的事件"),
         _info("interruptions_8h", "8小时以上停热次数", "次", COUNT, False,
-              "持续8小时及以上的热力站停热事件数"),
+              "持续8小时及以上的热力站停热事件数，含24小时以上的事件"),
         _info("interruptions_24h", "24小时以上停热次数", "次", COUNT, False,
               "持续超过24小时的热力站停热事件数"),
         _info("long_low_temp", "长期低温供热", "是/否(1/0)", RATIO, False,

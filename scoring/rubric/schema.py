@@ -41,7 +41,7 @@ UNIT_KIND_ZH = {UnitKind.HEATING_UNIT: "供热单位", UnitKind.CHP_SOURCE: "热
 
 
 class Mode(str, Enum):
-    """How a rubric line gets its value."""
+    """Scoring mode of a rubric line."""
 
     AUTOMATIC = "automatic"  # from an indicator code and a curve or condition
     MANUAL = "manual"  # from entries made by inspectors or by the company itself
@@ -145,7 +145,7 @@ class TieBreaker(BaseModel):
 
 
 class RankingRules(BaseModel):
-    """How companies are ranked and which ranks lead to 约谈 and 接管 (附件第八条)."""
+    """Ranking rules, and the ranks and grades that lead to 约谈 and 接管 (附件第八条)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

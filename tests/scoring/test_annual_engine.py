@@ -258,6 +258,12 @@ def test_rejects_missing_value_without_reason():
         IndicatorValue(value=None)
 
 
+@pytest.mark.parametrize(("code", "value"), [("room_compliance_rate", 1.2), ("late_station_days", -1)])
+def test_rejects_indicator_out_of_range(code, value):
+    with pytest.raises(ValueError, match=f"指标 {code}"):
+        IndicatorSnapshot(window=WINDOW, values={code: IndicatorValue(value=value)})
+
+
 def test_rejects_unknown_indicator_code_in_snapshot():
     with pytest.raises(ValueError, match="未知指标编码"):
         IndicatorSnapshot(window=WINDOW, values={"室温": IndicatorValue(value=1.0)})

@@ -83,8 +83,10 @@ def test_published_thresholds_in_shipped_rubric():
     compliance = next(v for v in rubric.vetoes if v.code == "veto_room_compliance")
 
     assert measured.indicator == "measured_household_ratio"
-    assert measured.curve.when.op.value == "lt" and measured.curve.when.threshold == 0.10
-    assert compliance.condition.op.value == "lt" and compliance.condition.threshold == 0.90
+    assert measured.curve.when.op.value == "lt"
+    assert measured.curve.when.threshold == 0.10
+    assert compliance.condition.op.value == "lt"
+    assert compliance.condition.threshold == 0.90
 
 
 def test_content_hash_stable_and_sensitive():
