@@ -191,6 +191,19 @@ def find_conflicts(
     return reasons
 
 
+def already_applied(
+    values: dict[str, Any],
+    level: str,
+    seen: dict[tuple[str, str], dict[str, tuple[Any, int]]],
+) -> bool:
+    """Return True when an earlier imported row already gave every value this row has for ``level``."""
+    code_field, tracked = TRACKED_FIELDS[level]
+    earlier = seen.get((level, values[code_field]))
+    if earlier is None:
+        return False
+    return all(field_name in earlier for field_name in tracked if field_name in values)
+
+
 def remember_values(
     values: dict[str, Any],
     row_number: int,

@@ -39,7 +39,7 @@ from storage.registry.households import (
 )
 from storage.registry.import_reader import read_sheet
 from storage.registry.import_report import LEVELS, ImportReport, RowError
-from storage.registry.import_rows import find_conflicts, map_header, parse_row, remember_values
+from storage.registry.import_rows import already_applied, find_conflicts, map_header, parse_row, remember_values
 from storage.registry.models import HeatingUnit, Household, Station
 
 logger = logging.getLogger(__name__)
@@ -184,13 +184,33 @@ def _upsert_device(session: Session, values: dict[str, Any], actor: str, counts:
         counts["devices"] = "updated"
 
 
-def _import_row(session: Session, values: dict[str, Any], actor: str) -> dict[str, str]:
-    """Upsert the unit, station, household and device a row describes; return what happened to each."""
+def _import_row(
+    session: Session,
+    values: dict[str, Any],
+    actor: str,
+    seen: dict[tuple[str, str], dict[str, tuple[Any, int]]],
+    applied: dict[tuple[str, str], Any],
+    touched: dict[tuple[str, str], Any],
+) -> dict[str, str]:
+    """Upsert the unit, station, household and device a row describes; return what happened to each.
+
+    A unit or station that an earlier row of this file already brought up to date is
+    taken from ``applied`` without another query, because most rows repeat them. The
+    unit and station this row used go into ``touched``.
+    """
     counts: dict[str, str] = {}
-    unit = _upsert_unit(session, values, actor, counts)
+    unit_key = ("heating_units", values["unit_code"])
+    unit = applied.get(unit_key) if already_applied(values, "heating_units", seen) else None
+    if unit is None:
+        unit = _upsert_unit(session, values, actor, counts)
+    touched[unit_key] = unit
 
     if "station_code" in values:
-        station = _upsert_station(session, values, unit, actor, counts)
+        station_key = ("stations", values["station_code"])
+        station = applied.get(station_key) if already_applied(values, "stations", seen) else None
+        if station is None:
+            station = _upsert_station(session, values, unit, actor, counts)
+        touched[station_key] = station
         if "household_code" in values:
             _upsert_household(session, values, station, actor, counts)
     if "device_code" in values:
@@ -219,6 +239,7 @@ def import_registry(
     )
 
     seen: dict[tuple[str, str], dict[str, tuple[Any, int]]] = {}
+    applied: dict[tuple[str, str], Any] = {}
     for row_number, cells in sheet.rows:
         report.rows_read += 1
         values, reasons = parse_row(cells, columns, zone)
@@ -229,7 +250,8 @@ def import_registry(
 
         try:
             with session.begin_nested():
-                outcome = _import_row(session, values, actor)
+                touched: dict[tuple[str, str], Any] = {}
+                outcome = _import_row(session, values, actor, seen, applied, touched)
         except RegistryError as error:
             report.errors.append(RowError(row_number, [str(error)]))
             continue
@@ -239,6 +261,7 @@ def import_registry(
             continue
 
         remember_values(values, row_number, seen)
+        applied.update(touched)
         report.rows_imported += 1
         for level in LEVELS:
             if outcome.get(level) == "created":
