@@ -17,7 +17,7 @@ import yaml
 from settings import ENV_PREFIX, Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-APP_SERVICES = ("ingest", "scheduler", "api")
+APP_SERVICES = ("migrate", "ingest", "scheduler", "api")
 SETTING_NAMES = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
 # Read by deploy/compose.yaml (and Docker Compose itself) only, never by heatscore.
 COMPOSE_ONLY_NAMES = {
