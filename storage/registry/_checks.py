@@ -1,4 +1,4 @@
-"""Value checks shared by the repository modules; each raises with a Chinese message."""
+"""Value checks shared by the repository modules, raising with Chinese messages."""
 
 from __future__ import annotations
 

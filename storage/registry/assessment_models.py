@@ -102,7 +102,7 @@ class EvidenceFile(Base):
 
 
 class AnnualResult(Base):
-    """年度考核结果 of one unit in one season; once ``frozen`` it can no longer change.
+    """年度考核结果 of one unit in one season, which can no longer change once ``frozen``.
 
     ORM flushes that update or delete a frozen row raise FrozenResultError.
     NOTE: a bulk ``UPDATE``/``DELETE`` statement bypasses that check, so change results

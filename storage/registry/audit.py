@@ -17,7 +17,7 @@ from storage.registry.errors import ConflictError
 
 logger = logging.getLogger(__name__)
 
-# Columns whose value never goes into the audit log; the snapshot keeps only a marker.
+# Columns whose value never goes into the audit log. The snapshot keeps only a marker.
 REDACTED_COLUMNS = frozenset({"password_hash"})
 REDACTED_MARKER = "***"
 

@@ -115,7 +115,7 @@ class ExclusionReason(StrEnum):
 
 
 class DeviceKind(StrEnum):
-    """Kind of device; the values equal the ``kind`` segment of the MQTT topic."""
+    """Kind of device, with values equal to the ``kind`` segment of the MQTT topic."""
 
     ROOM = "room"
     STATION = "station"
@@ -123,7 +123,7 @@ class DeviceKind(StrEnum):
 
 
 class EntryKind(StrEnum):
-    """What a manual entry scores: a rubric item, a bonus, a deduction or a veto."""
+    """Kind of manual entry: a rubric item, a bonus, a deduction or a veto."""
 
     ITEM = "item"
     BONUS = "bonus"
@@ -132,7 +132,7 @@ class EntryKind(StrEnum):
 
 
 class EntrySource(StrEnum):
-    """Who produced a manual entry: 自评, 检查 or 抽查."""
+    """Origin of a manual entry: 自评, 检查 or 抽查."""
 
     SELF_ASSESSMENT = "self_assessment"
     INSPECTION = "inspection"

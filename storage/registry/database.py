@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from settings import get_settings
@@ -35,8 +36,9 @@ def _ensure_sqlite_folder(url: sa.URL) -> None:
 def _configure_sqlite(engine: sa.Engine) -> None:
     """Turn on foreign keys and WAL, and let SQLAlchemy issue BEGIN so SAVEPOINT works.
 
-    Python 3.11's sqlite3 module opens transactions on its own and breaks SAVEPOINT; the
-    SQLAlchemy SQLite dialect documentation gives this workaround.
+    Before Python 3.12 the sqlite3 module runs in legacy transaction mode, which skips
+    BEGIN before SAVEPOINT. This is the workaround from the SQLAlchemy 2.1 SQLite dialect
+    documentation ("Enabling Non-Legacy SQLite Transactional Modes").
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -112,8 +114,6 @@ def upgrade_database(database_url: str) -> None:
 
 def current_revision(database_url: str) -> str | None:
     """Return the alembic revision the database is at, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
-
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:

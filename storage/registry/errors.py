@@ -1,4 +1,4 @@
-"""Errors raised by the registry; every message is Chinese because users read it."""
+"""Errors raised by the registry. Every message is Chinese because users read it."""
 
 from __future__ import annotations
 

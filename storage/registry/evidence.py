@@ -92,7 +92,7 @@ def add_evidence_file(
 
 
 def remove_evidence_file(session: Session, *, evidence_id: int, actor: str) -> None:
-    """Detach an evidence file from its editable entry; the file itself stays on disk."""
+    """Detach an evidence file from its editable entry, leaving the file itself on disk."""
     evidence = session.get(EvidenceFile, evidence_id)
     if evidence is None:
         raise NotFoundError(f"证明材料 {evidence_id} 不存在")

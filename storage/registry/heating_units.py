@@ -94,7 +94,7 @@ def update_heating_unit(session: Session, *, code: str, actor: str, **changes: A
 
 
 def delete_heating_unit(session: Session, *, code: str, actor: str) -> None:
-    """Delete a heating unit that nothing refers to; deactivate it instead when it has history."""
+    """Delete a heating unit that nothing refers to. Deactivate a unit with history instead."""
     unit = get_heating_unit(session, code=code)
     delete_row(session, unit, actor=actor, label=f"供热单位 '{code}'")
 

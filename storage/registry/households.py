@@ -185,7 +185,7 @@ def list_devices(
     kind: DeviceKind | None = None,
     installed_at: datetime | None = None,
 ) -> list[Device]:
-    """Return devices ordered by code; with ``installed_at``, only those in place at that instant."""
+    """Return devices ordered by code. With ``installed_at``, return only those in place at that instant."""
     query = sa.select(Device).order_by(Device.code)
     if unit_code is not None:
         query = query.join(HeatingUnit, Device.unit_id == HeatingUnit.id).where(HeatingUnit.code == unit_code)
@@ -289,6 +289,6 @@ def update_device(session: Session, *, code: str, actor: str, **changes: Any) ->
 
 
 def delete_device(session: Session, *, code: str, actor: str) -> None:
-    """Delete a device; prefer setting ``removed_at`` so its history stays traceable."""
+    """Delete a device. Setting ``removed_at`` instead keeps its history traceable."""
     device = get_device(session, code=code)
     delete_row(session, device, actor=actor, label=f"设备 '{code}'")

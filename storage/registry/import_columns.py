@@ -1,6 +1,6 @@
 """Column headers and cell parsers of registry import files (登记数据导入).
 
-Each header, Chinese or English, maps to one field name; each parser turns a cell into
+Each header, Chinese or English, maps to one field name. Each parser turns a cell into
 a typed value or raises CellError with a Chinese reason.
 """
 
@@ -69,7 +69,7 @@ _BRACKETED_SUFFIX = re.compile(r"[（(][^）)]*[）)]$")
 
 
 class CellError(ValueError):
-    """Raised when a cell cannot be parsed; the message is Chinese."""
+    """Raised when a cell cannot be parsed. The message is Chinese."""
 
 
 def normalize_header(header: Any) -> str:
@@ -84,7 +84,7 @@ HEADER_TO_FIELD = {normalize_header(alias): field for field, aliases in COLUMN_A
 
 
 def cell_text(value: Any) -> str | None:
-    """Return a cell as stripped text, or None when it is empty; 1001.0 from Excel becomes '1001'."""
+    """Return a cell as stripped text, or None when it is empty. Excel's 1001.0 becomes '1001'."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -159,7 +159,7 @@ def parse_device_kind(value: Any) -> DeviceKind:
 
 
 def parse_timestamp(value: Any, label: str, zone: ZoneInfo) -> datetime:
-    """Parse a date or date-time; one without a zone is local time in ``zone``, a date is local midnight."""
+    """Parse a date or date-time. A time without a zone is local in ``zone``, and a date means local midnight."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):

@@ -24,7 +24,7 @@ CSV_DELIMITERS = (",", "\t", ";")
 
 @dataclass
 class Sheet:
-    """The header and data rows of an import file; row numbers are as a spreadsheet shows them."""
+    """Header and data rows of an import file, numbered as a spreadsheet shows them."""
 
     header: list[Any]
     header_row_number: int

@@ -1,4 +1,4 @@
-"""Turning one spreadsheet row into typed registry values, with every problem as a Chinese reason."""
+"""Parsing of one spreadsheet row into typed registry values, with every problem as a Chinese reason."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def _parsers(zone: ZoneInfo) -> dict[str, Callable[[Any], Any]]:
 
 
 def parse_row(cells: list[Any], columns: dict[int, str], zone: ZoneInfo) -> tuple[dict[str, Any], list[str]]:
-    """Parse the non-empty cells of one row; return the values and every reason the row is bad."""
+    """Parse the non-empty cells of one row into values, plus every reason the row is bad."""
     parsers = _parsers(zone)
     values: dict[str, Any] = {}
     reasons: list[str] = []

@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 
 class RowRejected(RegistryError):
-    """Raised inside a row's savepoint to undo the row; the message is the Chinese reason."""
+    """Raised inside a row's savepoint to undo the row. The message is the Chinese reason."""
 
 
 def _pick(values: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def _upsert_station(
 
 
 def _exclusion_changes(values: dict[str, Any], current: ExclusionReason | None) -> dict[str, Any]:
-    """Translate 是否报停 / 是否自主调节 into ``exclusion_reason``; a 否 clears only its own reason."""
+    """Translate 是否报停 / 是否自主调节 into ``exclusion_reason``. A 否 clears only its own reason."""
     if values.get("stopped"):
         return {"exclusion_reason": ExclusionReason.STOPPED}
     if values.get("self_regulating"):
@@ -192,7 +192,7 @@ def _import_row(
     applied: dict[tuple[str, str], Any],
     touched: dict[tuple[str, str], Any],
 ) -> dict[str, str]:
-    """Upsert the unit, station, household and device a row describes; return what happened to each.
+    """Upsert the unit, station, household and device a row describes, and return what happened to each.
 
     A unit or station that an earlier row of this file already brought up to date is
     taken from ``applied`` without another query, because most rows repeat them. The

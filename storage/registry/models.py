@@ -75,8 +75,8 @@ class Station(Base):
 class Household(Base):
     """住户: one heated dwelling, fed by one station.
 
-    ``unit_id`` repeats the station's unit so that per-unit queries need no join; the
-    repository keeps the two consistent.
+    ``unit_id`` repeats the station's unit so that per-unit queries need no join. The
+    repository functions keep the two consistent.
     """
 
     __tablename__ = "households"
@@ -152,7 +152,7 @@ class Device(Base):
 
 
 class User(Base):
-    """A platform account; company users are tied to their heating unit."""
+    """A platform account with its role. Company users belong to one heating unit."""
 
     __tablename__ = "users"
 
