@@ -154,3 +154,12 @@ def test_docker_compose_validates(tmp_path: Path) -> None:
     assert valid.returncode == 0, valid.stderr
     assert invalid.returncode != 0
     assert "HEATSCORE_MQTT_PASSWORD" in invalid.stderr
+
+
+@pytest.mark.parametrize("document", ["deployment.md", "部署与配置.md"])
+def test_docs_list_every_setting(document: str) -> None:
+    text = (DEPLOY.parent / "docs" / document).read_text()
+
+    undocumented = {name for name in SETTING_NAMES if f"`{name}`" not in text}
+
+    assert undocumented == set(), f"add these variables to docs/{document}"
