@@ -11,6 +11,7 @@ import itertools
 import os
 import queue
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -98,7 +99,7 @@ class Broker:
     def apply(self, book: AccountBook) -> None:
         """Write the broker files from the book and make Mosquitto reload them."""
         write_broker_files(book, INGEST, PREFIX, self.password_file, self.acl_file)
-        self.process.send_signal(1)  # SIGHUP
+        self.process.send_signal(signal.SIGHUP)
 
 
 @pytest.fixture(scope="module")
