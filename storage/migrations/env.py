@@ -25,8 +25,8 @@ def _database_url() -> str:
 
 
 def run_migrations_online() -> None:
-    """Upgrade the database while holding a lock, so concurrent starts migrate once."""
-    engine = make_engine(_database_url())
+    """Upgrade the database while holding a lock, so that concurrent starts migrate once."""
+    engine = make_engine(_database_url(), sqlite_write_lock=True)
     try:
         with engine.connect() as connection:
             context.configure(
@@ -37,7 +37,8 @@ def run_migrations_online() -> None:
             )
             with context.begin_transaction():
                 if connection.dialect.name == "postgresql":
-                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": POSTGRES_MIGRATION_LOCK_ID})
+                    lock = sa.text("SELECT pg_advisory_xact_lock(:lock_id)")
+                    connection.execute(lock, {"lock_id": POSTGRES_MIGRATION_LOCK_ID})
                 context.run_migrations()
     finally:
         engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
+# alembic keeps its migration context in module globals, so threads of one process take turns.
+_UPGRADE_LOCK = threading.Lock()
+
 
 def default_database_url() -> str:
     """Return the database URL from the settings (``HEATSCORE_DATABASE_URL``)."""
@@ -33,7 +37,7 @@ def _ensure_sqlite_folder(url: sa.URL) -> None:
     Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(engine: sa.Engine) -> None:
+def _configure_sqlite(engine: sa.Engine, begin_statement: str) -> None:
     """Turn on foreign keys and WAL, and let SQLAlchemy issue BEGIN so SAVEPOINT works.
 
     Before Python 3.12 the sqlite3 module runs in legacy transaction mode, which skips
@@ -52,17 +56,21 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(begin_statement)
 
 
-def make_engine(database_url: str) -> sa.Engine:
-    """Create an engine for ``database_url``, creating the SQLite file's folder if needed."""
+def make_engine(database_url: str, *, sqlite_write_lock: bool = False) -> sa.Engine:
+    """Create an engine for ``database_url``, creating the SQLite file's folder if needed.
+
+    With ``sqlite_write_lock`` every SQLite transaction starts with BEGIN IMMEDIATE and so
+    takes the write lock first, which the migrations need to run one process at a time.
+    """
     url = sa.make_url(database_url)
     _ensure_sqlite_folder(url)
 
     engine = sa.create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
     if url.get_backend_name() == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, "BEGIN IMMEDIATE" if sqlite_write_lock else "BEGIN")
     return engine
 
 
@@ -104,12 +112,14 @@ def alembic_config(database_url: str) -> Config:
 def upgrade_database(database_url: str) -> None:
     """Apply every pending migration to ``database_url``, creating the schema on an empty database.
 
-    Safe to call at every start of the CLI or the API: on PostgreSQL concurrent callers
-    wait on an advisory lock, and an up-to-date database is left as it is.
+    Safe to call at every start of the CLI or the API, because an up-to-date database is
+    left as it is. Threads of one process take turns, and other processes wait on the
+    SQLite write lock (up to the 10 s busy timeout) or on a PostgreSQL advisory lock.
     """
     _ensure_sqlite_folder(sa.make_url(database_url))
     logger.info("Upgrading registry database %s", sa.make_url(database_url).render_as_string(hide_password=True))
-    command.upgrade(alembic_config(database_url), "head")
+    with _UPGRADE_LOCK:
+        command.upgrade(alembic_config(database_url), "head")
 
 
 def current_revision(database_url: str) -> str | None:

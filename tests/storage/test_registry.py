@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -346,3 +348,20 @@ def test_password_hash_is_salted() -> None:
     assert registry.verify_password("same password", second)
     assert not registry.verify_password("same password", "scrypt$garbage")
     assert not registry.verify_password("same password", "pbkdf2$1$2$3$4$5")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concurrent_upgrades_migrate_once(backend: str, tmp_path: Path) -> None:
+    repository_root = Path(__file__).resolve().parents[2]
+    script = "import sys; from storage.registry import upgrade_database; upgrade_database(sys.argv[1])"
+
+    with temporary_database(backend, tmp_path, migrate=False) as url:
+        processes = [
+            subprocess.Popen([sys.executable, "-c", script, url], cwd=repository_root, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        outcomes = [(process.wait(timeout=60), process.stderr.read()) for process in processes if process.stderr]
+
+        for exit_code, stderr in outcomes:
+            assert exit_code == 0, stderr
+        assert registry.current_revision(url) == "0001"
