@@ -1,0 +1,1 @@
+"""Authentication and role-based access: signed tokens, principals and access rules."""
