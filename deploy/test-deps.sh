@@ -1,5 +1,14 @@
 #!/usr/bin/env bash
-# Install what the tests need beyond the Python packages: nothing yet besides the
-# services that deploy/services.sh starts. Safe to run twice.
+# Install what the tests need beyond the Python packages: Debian's Chromium for the
+# dashboard browser test and CJK fonts so Chinese renders in its screenshots. Runs as
+# root on a fresh Debian machine; safe to run twice.
 set -euo pipefail
-exit 0
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
