@@ -15,6 +15,7 @@ from ingest.payloads import (
     PayloadError,
     TimestampPolicy,
     build_point,
+    build_point_from_json,
     decode_json,
     parse_timestamp_ms,
 )
@@ -38,8 +39,11 @@ def message_to_point(
             raise PayloadError(f"负载过大：{len(payload)} 字节，上限 {max_bytes} 字节", "size")
         return _frame_point(device, payload.decode("ascii", errors="replace"), None, None, policy, now_ms, frame_variant)
 
+    if device.kind is not DeviceKind.METER or b'"frame"' not in payload:
+        return build_point_from_json(device, payload, policy, now_ms, max_bytes)
+
     document = decode_json(payload, max_bytes)
-    if device.kind is DeviceKind.METER and isinstance(document, dict) and "frame" in document:
+    if isinstance(document, dict) and "frame" in document:
         unknown = set(document) - FRAME_KEYS
         if unknown:
             raise PayloadError(f"字段 {', '.join(sorted(unknown))}：带 frame 的负载只允许 frame、ts、household")

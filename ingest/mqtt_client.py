@@ -63,6 +63,7 @@ class BrokerSession:
         self._connection = 0
         self._lock = threading.Lock()
         self.connected = threading.Event()
+        self.subscribed = threading.Event()
 
         self._client = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
@@ -136,9 +137,13 @@ class BrokerSession:
         for code in reason_codes:
             if code.is_failure:
                 logger.error("MQTT subscription to %s refused: %s", self._topic_filter, code)
+            else:
+                logger.info("MQTT subscription to %s granted (QoS %s)", self._topic_filter, code.value)
+                self.subscribed.set()
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:  # noqa: ANN001
         self.connected.clear()
+        self.subscribed.clear()
         if reason_code.is_failure:
             logger.warning("MQTT connection to %s:%s lost: %s; reconnecting", self._host, self._port, reason_code)
         else:

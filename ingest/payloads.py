@@ -185,17 +185,43 @@ def _translate(item: Any) -> str:
 
 def build_point(topic: DeviceTopic, document: Any, policy: TimestampPolicy, now_ms: int) -> Point:
     """Validate one decoded payload for its device kind and return the point to store."""
-    model = PAYLOAD_MODELS[topic.kind]
     if not isinstance(document, dict):
         raise PayloadError("负载必须是 JSON 对象")
     try:
-        reading = model.model_validate(document)
+        reading = PAYLOAD_MODELS[topic.kind].model_validate(document)
     except ValidationError as error:
-        kinds = {item["type"] for item in error.errors()}
-        code = "non_finite" if "finite_number" in kinds else "schema"
-        raise PayloadError(describe_validation(error), code) from None
+        raise _payload_error(error) from None
+    return _reading_point(topic, reading, policy, now_ms)
 
-    values = reading.model_dump(exclude_none=True)
+
+def build_point_from_json(topic: DeviceTopic, payload: bytes, policy: TimestampPolicy, now_ms: int, max_bytes: int) -> Point:
+    """Parse and validate a JSON payload in one pass and return the point to store.
+
+    This is the hot path of the ingest: pydantic parses the bytes itself, which is about
+    twice as fast as ``json.loads`` followed by validation, and rejects NaN and Infinity.
+    """
+    if len(payload) > max_bytes:
+        raise PayloadError(f"负载过大：{len(payload)} 字节，上限 {max_bytes} 字节", "size")
+    try:
+        reading = PAYLOAD_MODELS[topic.kind].model_validate_json(payload)
+    except ValidationError as error:
+        raise _payload_error(error) from None
+    return _reading_point(topic, reading, policy, now_ms)
+
+
+def _payload_error(error: ValidationError) -> PayloadError:
+    kinds = {item["type"] for item in error.errors()}
+    if "json_invalid" in kinds:
+        detail = error.errors()[0].get("ctx", {}).get("error", "")
+        return PayloadError(f"负载不是有效的 JSON（解析器提示：{detail}）", "json")
+    if kinds == {"model_type"} or kinds == {"model_attributes_type"}:
+        return PayloadError("负载必须是 JSON 对象")
+    code = "non_finite" if "finite_number" in kinds else "schema"
+    return PayloadError(describe_validation(error), code)
+
+
+def _reading_point(topic: DeviceTopic, reading: _Strict, policy: TimestampPolicy, now_ms: int) -> Point:
+    values = {name: value for name, value in reading.__dict__.items() if value is not None}
     time_ms = parse_timestamp_ms(values.pop("ts"), policy, now_ms)
     values.pop("seq", None)
 

@@ -16,7 +16,7 @@ from ingest.messages import message_to_point
 from ingest.payloads import PayloadError, TimestampPolicy
 from ingest.spool import Spool
 from ingest.stats import IngestStats
-from ingest.topics import TopicError, parse_topic, subscription_filter
+from ingest.topics import DeviceTopic, TopicError, parse_topic, subscription_filter
 from ingest.writer import BatchWriter, Outcome
 from settings import Settings
 from storage.influx import InfluxClient, InfluxError
@@ -25,6 +25,9 @@ from storage.points import Point, to_line
 logger = logging.getLogger(__name__)
 
 STATS_INTERVAL_S = 10.0
+# Parsed topics are cached: a city has a bounded set of devices, and parsing is a few
+# regular-expression matches per message on the hot path.
+TOPIC_CACHE_MAX = 200_000
 STATS_MEASUREMENT = "ingest_stats"
 
 
@@ -52,6 +55,7 @@ class IngestService:
         self.spool = Spool(spool_path, settings.ingest_spool_max_bytes)
         self._influx = InfluxClient.from_settings(settings)
         self._stop = threading.Event()
+        self._topics: dict[str, DeviceTopic] = {}
 
         self.session = BrokerSession(
             host=settings.mqtt_host,
@@ -81,7 +85,11 @@ class IngestService:
         """Validate one message on the MQTT thread and hand the outcome to the writer."""
         self.stats.add(received=1)
         try:
-            device = parse_topic(topic, self._prefix)
+            device = self._topics.get(topic)
+            if device is None:
+                device = parse_topic(topic, self._prefix)
+                if len(self._topics) < TOPIC_CACHE_MAX:
+                    self._topics[topic] = device
             point = message_to_point(
                 device,
                 payload,
