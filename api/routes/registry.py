@@ -14,8 +14,9 @@ from api.auth.deps import UserDep
 from api.auth.principal import Principal, check_unit_access
 from api.deps import SessionDep
 from api.lookups import readable_household, readable_station
+from api.errors import ApiError
 from api.ranges import CODE_REGEX
-from storage.registry import Device, DeviceKind, HeatingUnit, Household, HouseholdPosition, Station
+from storage.registry import Device, DeviceKind, UserRole, HeatingUnit, Household, HouseholdPosition, Station
 
 router = APIRouter(prefix="/api/v1", tags=["登记信息"])
 
@@ -92,8 +93,9 @@ def scoped_unit(principal: Principal, unit: str | None) -> str | None:
         return unit
     if principal.is_staff:
         return None
-    check_unit_access(principal, "")  # raises 403 for a public user
-    return principal.unit_code
+    if principal.role == UserRole.COMPANY:
+        return principal.unit_code
+    raise ApiError(403, "forbidden_role", "当前角色只能查看已公布的考核结果")
 
 
 def _page(session: Session, query: sa.Select, limit: int, offset: int) -> tuple[list[Any], int]:
