@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,6 +42,22 @@ def api_settings(tmp_path: Path, seeded_template: tuple[Path, dict[str, int]]) -
     target.write_bytes(seeded_template[0].read_bytes())
     return Settings(data_dir=tmp_path / "var", database_url=f"sqlite:///{target}", influx_url=UNREACHABLE_INFLUX,
                     influx_timeout_s=2.0, secret_key="test-secret-key-for-api-tests")
+
+
+@pytest.fixture
+def private_influx_settings(service_settings: Settings) -> Iterator[Settings]:
+    """Service settings on an InfluxDB database of this test alone, dropped afterwards.
+
+    API tests write household-days for 2025-12-01 onwards, the same days the end-to-end
+    demo uses, so they must not share the run's database with it.
+    """
+    from tests.conftest import _influx_admin
+
+    name = f"{service_settings.influx_database}_api_{uuid.uuid4().hex[:8]}"
+    _influx_admin(f'CREATE DATABASE "{name}"')
+    _influx_admin(f'GRANT ALL ON "{name}" TO "heatscore"')
+    yield service_settings.model_copy(update={"influx_database": name})
+    _influx_admin(f'DROP DATABASE "{name}"')
 
 
 @pytest.fixture

@@ -34,18 +34,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_server(service_settings: Settings) -> Iterator[str]:
+def live_server(private_influx_settings: Settings) -> Iterator[str]:
     """Serve the app with uvicorn on a free loopback port in a thread and yield its base URL."""
     import uvicorn
 
-    upgrade_database(service_settings.database_url)
-    with session_scope(service_settings.database_url) as session:
+    upgrade_database(private_influx_settings.database_url)
+    with session_scope(private_influx_settings.database_url) as session:
         seed_registry(session)
-    with InfluxClient.from_settings(service_settings) as influx:
+    with InfluxClient.from_settings(private_influx_settings) as influx:
         write_sample_rollups(influx)
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(service_settings), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(private_influx_settings), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

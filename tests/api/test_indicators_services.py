@@ -23,14 +23,14 @@ SPAN = {"from": "2025-12-01", "to": "2025-12-14"}
 
 
 @pytest.fixture
-def live_client(service_settings: Settings) -> Iterator[TestClient]:
+def live_client(private_influx_settings: Settings) -> Iterator[TestClient]:
     """A client of an app on the per-run InfluxDB database with the sample rollups and registry."""
-    upgrade_database(service_settings.database_url)
-    with session_scope(service_settings.database_url) as session:
+    upgrade_database(private_influx_settings.database_url)
+    with session_scope(private_influx_settings.database_url) as session:
         seed_registry(session)
-    with InfluxClient.from_settings(service_settings) as influx:
+    with InfluxClient.from_settings(private_influx_settings) as influx:
         write_sample_rollups(influx)
-    with TestClient(create_app(service_settings)) as client:
+    with TestClient(create_app(private_influx_settings)) as client:
         client.headers.update(login(client, "inspector"))
         yield client
 
