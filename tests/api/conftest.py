@@ -6,8 +6,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import uuid
-
 import pytest
 from fastapi.testclient import TestClient
 
