@@ -136,3 +136,26 @@ def test_frozen_results_kept_on_rerun(registry_url):
             save_annual_result(session, season_code=SEASON, unit_code="A", rubric_version="x", rubric_hash="x",
                                total=1, grade="不达标", rank=1, vetoed=False, consequences={}, explanation={},
                                indicator_values={}, computed_at=datetime.now(timezone.utc), actor="test")
+
+
+def test_reports_written_in_chinese(registry_url, tmp_path):
+    from openpyxl import load_workbook
+
+    from scoring.reports import write_season_reports
+
+    seed(registry_url)
+    run(registry_url)
+
+    with session_scope(registry_url) as session:
+        files = write_season_reports(session, season_code=SEASON, folder=tmp_path / "report")
+
+    ranking = files.ranking_html.read_text("utf-8")
+    assert "包头市供热单位考核评价结果（2024-2025 供暖期）" in ranking
+    assert "热电联产热源单位" in ranking
+    assert "约谈" in ranking
+    assert len(files.company_pages) == 6
+    page = (tmp_path / "report" / "company-D.html").read_text("utf-8")
+    assert "不达标" in page and "室温达标率" in page
+    sheet = load_workbook(files.ranking_xlsx)["排名"]
+    assert sheet["A2"].value == "名次"
+    assert {sheet.cell(row=r, column=2).value for r in range(3, 9)} == {"A", "B", "C", "D", "E", "CHP1"}
