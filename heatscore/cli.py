@@ -9,6 +9,7 @@ import signal
 import sys
 from datetime import date
 
+from heatscore.admin import add_admin_commands, run_admin_command
 from settings import Settings, SettingsError, load_settings
 
 
@@ -19,11 +20,29 @@ def _parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' 不是有效日期，格式应为 YYYY-MM-DD") from None
 
 
+class ChineseHelpParser(argparse.ArgumentParser):
+    """An argument parser whose own headings and help option read in Chinese."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse's contract
+        message = message.replace("the following arguments are required:", "缺少必需参数：")
+        message = message.replace("invalid choice:", "无效选项：").replace("choose from", "可选")
+        message = message.replace("unrecognized arguments:", "无法识别的参数：")
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe every subcommand and option (help texts are Chinese, for operators)."""
-    parser = argparse.ArgumentParser(prog="heatscore", description="包头市供热质量自动考核平台")
+    parser = ChineseHelpParser(prog="heatscore", description="包头市供热质量自动考核平台")
     parser.add_argument("--log-level", default="INFO", help="日志级别：DEBUG、INFO、WARNING、ERROR（默认 INFO）")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="子命令")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="子命令", parser_class=ChineseHelpParser)
 
     ingest = commands.add_parser("ingest", help="订阅 MQTT 读数并写入 InfluxDB")
     ingest.add_argument("--stats", action="store_true", help="只显示本接入进程最近一次写出的运行统计，然后退出")
@@ -49,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="端到端演示：模拟、接入、计算并打印各供热单位室温达标率")
     demo.add_argument("--days", type=int, default=14, help="模拟天数（默认 14）")
     demo.add_argument("--households", type=int, default=150, help="每个热力站的住户数（默认 150）")
+
+    add_admin_commands(commands)
     return parser
 
 
@@ -74,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         "simulate": _run_simulate,
         "score": _run_score,
         "demo": _run_demo,
+        "migrate": run_admin_command,
+        "registry": run_admin_command,
+        "user": run_admin_command,
+        "season": run_admin_command,
+        "report": run_admin_command,
     }
     return handlers[arguments.command](settings, arguments)
 

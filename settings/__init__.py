@@ -90,13 +90,29 @@ class SettingsError(Exception):
     """Raised when an environment variable holds an invalid value; the message is Chinese."""
 
 
+def _problem_zh(item: dict) -> str:
+    context = item.get("ctx") or {}
+    problems = {
+        "int_parsing": "必须是整数",
+        "int_type": "必须是整数",
+        "float_parsing": "必须是数字",
+        "bool_parsing": "必须是 true 或 false",
+        "greater_than_equal": f"不得小于 {context.get('ge')}",
+        "greater_than": f"必须大于 {context.get('gt')}",
+        "less_than_equal": f"不得大于 {context.get('le')}",
+        "literal_error": f"必须是以下之一：{context.get('expected')}",
+        "path_type": "必须是路径",
+    }
+    return problems.get(item["type"], f"取值无效（{item['msg']}）")
+
+
 def describe_validation_error(error: ValidationError) -> str:
     """Render a settings validation error in Chinese, one line per bad variable."""
     lines = ["配置无效，请检查以下环境变量："]
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
         variable = ENV_PREFIX + field.upper()
-        lines.append(f"  {variable}：{item['msg']}（当前值：{item.get('input')!r}）")
+        lines.append(f"  {variable}：{_problem_zh(item)}（当前值：{item.get('input')!r}）")
     return "\n".join(lines)
 
 
