@@ -2,7 +2,7 @@
 
 Seeds 50 heating units with 20 stations each (1,000 stations), two measured households per
 station, and a full season (2025-10-15 to 2026-04-15, 183 days) of ``household_day`` and
-``station_day`` rollups in a throw-away InfluxDB database; then serves the app with
+``station_day`` rollups in a throw-away InfluxDB database. It then serves the app with
 uvicorn on loopback and times the ranking, the company-page API calls and (with
 ``--browser``) the company page in headless Chromium. Each figure is the median of
 ``--repeat`` runs, printed beside ``/healthz`` as the bound, and as a ratio to it.

@@ -138,6 +138,6 @@ def test_legacy_indicators_open_before_first_user(tmp_path):
     with TestClient(create_app(settings)) as empty:
         response = empty.get("/api/v1/units/U01/indicators", params={"from": "2025-12-01", "to": "2025-12-02"})
 
-    # Past the access check, the unreachable InfluxDB answers: the request was not refused.
+    # The request passed the access check and then failed on the unreachable InfluxDB.
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "timeseries_unavailable"

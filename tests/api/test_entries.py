@@ -168,11 +168,11 @@ def test_evidence_removed_and_entry_deleted(client, headers_for):
 
     removed = client.delete(f"/api/v1/entries/{entry_id}/evidence/{uploaded['evidence'][0]['id']}", headers=company)
     deleted = client.delete(f"/api/v1/entries/{entry_id}", headers=company)
-    gone = client.get(f"/api/v1/entries/{entry_id}", headers=company)
+    after_delete = client.get(f"/api/v1/entries/{entry_id}", headers=company)
 
     assert removed.json()["evidence"] == []
     assert deleted.status_code == 204
-    assert gone.status_code == 404
+    assert after_delete.status_code == 404
 
 
 def test_entry_list_filters_by_status(client, headers_for):
