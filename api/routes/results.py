@@ -6,13 +6,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from api.auth.deps import PrincipalDep
 from api.auth.principal import check_unit_access
 from api.deps import SessionDep
 from api.ranges import CODE_REGEX
 from api.results_view import NO_RESULTS, ResultRow, can_see_result, result_row, visible_results
+from scoring.annual.explanation import explain_result
+from scoring.annual.result import AssessmentResult
 from storage.registry import UnitKind, find_annual_result, get_heating_unit, get_season
 
 router = APIRouter(prefix="/api/v1/seasons/{season}/results", tags=["年度考核结果"])
@@ -83,6 +85,14 @@ def read_result(season: SeasonCode, unit: UnitCode, principal: PrincipalDep, ses
                         indicator_values=result.indicator_values or {}, frozen_at=result.frozen_at)
 
 
+def _rendered_text(stored: dict[str, Any]) -> str | None:
+    """Render the Chinese text of a stored engine result, or return None for any other shape."""
+    try:
+        return explain_result(AssessmentResult.model_validate(stored))
+    except ValidationError:
+        return None
+
+
 @router.get("/{unit}/explanation", response_model=Explanation, summary="得分说明")
 def read_explanation(season: SeasonCode, unit: UnitCode, principal: PrincipalDep, session: SessionDep) -> Explanation:
     """返回逐条得分说明：每个考核项、加分、扣分和否决项的得分与理由。"""
@@ -91,6 +101,6 @@ def read_explanation(season: SeasonCode, unit: UnitCode, principal: PrincipalDep
         return Explanation(season=season, unit=unit, reason=NO_RESULTS)
     stored = result.explanation or {}
     lines = [line for line in stored.get("lines", []) if isinstance(line, dict)]
-    text = stored.get("text") if isinstance(stored.get("text"), str) else None
+    text = stored.get("text") if isinstance(stored.get("text"), str) else _rendered_text(stored)
     reason = None if (text or lines) else "考核结果中没有保存得分说明"
     return Explanation(season=season, unit=unit, text=text, lines=lines, reason=reason)

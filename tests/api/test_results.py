@@ -96,3 +96,20 @@ def test_export_guards_against_formulas():
     assert safe_cell("-2") == "'-2"
     assert safe_cell(-2.0) == -2.0
     assert safe_cell("华北") == "华北"
+
+
+def test_engine_results_render_explanation(api_settings, client, headers_for):
+    from scoring.assessment import assess_season
+    from storage.registry import session_scope
+
+    with session_scope(api_settings.database_url) as session:
+        assess_season(session, season_code="2025-2026", snapshots={}, actor="test")
+
+    detail = client.get(f"{RESULTS}/U02", headers=headers_for("inspector")).json()
+    explanation = client.get(f"{RESULTS}/U02/explanation", headers=headers_for("inspector")).json()
+
+    assert detail["result"]["rubric_version"].startswith("baotou-2024@")
+    assert isinstance(detail["result"]["consequences"], list)
+    assert explanation["text"].startswith("城东热力公司")
+    assert "总分" in explanation["text"]
+    assert explanation["lines"]
