@@ -12,7 +12,7 @@ import logging
 import ssl
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
@@ -24,8 +24,7 @@ logger = logging.getLogger(__name__)
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryToken:
+class DeliveryToken(NamedTuple):
     """What is needed to acknowledge one message on the connection that delivered it."""
 
     connection: int

@@ -83,7 +83,8 @@ class IngestService:
 
     def handle_message(self, topic: str, payload: bytes, token: DeliveryToken) -> None:
         """Validate one message on the MQTT thread and hand the outcome to the writer."""
-        self.stats.add(received=1)
+        # Only this thread writes ``received``, so it is counted without the stats lock.
+        self.stats.received += 1
         try:
             device = self._topics.get(topic)
             if device is None:

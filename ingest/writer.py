@@ -10,7 +10,7 @@ happens on this writer's own thread.
 from __future__ import annotations
 
 import logging
-import queue
+from collections import deque
 import random
 import threading
 import time
@@ -42,7 +42,6 @@ class Outcome:
     topic: str
     line: str | None = None
     dead_letter: DeadLetter | None = None
-    received_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)
@@ -75,9 +74,15 @@ class BatchWriter:
         self._batch_size = batch_size
         self._batch_max_bytes = batch_max_bytes
         self._batch_max_age_s = batch_max_age_s
-        self._queue: queue.Queue[Outcome] = queue.Queue()
+        # A deque, not a queue.Queue: appending needs no lock, which matters on the MQTT
+        # thread at thousands of messages per second. The writer sleeps on ``_wakeup``
+        # only after announcing it through ``_waiting``.
+        self._pending: deque[Outcome] = deque()
+        self._wakeup = threading.Event()
+        self._waiting = False
+        self._submitted = 0
+        self._handled = 0
         self._stopping = threading.Event()
-        self._idle = threading.Event()
         self._thread = threading.Thread(target=self._run, name="influx-writer", daemon=True)
         self.influx_available = True
         self._last_probe = 0.0
@@ -87,48 +92,66 @@ class BatchWriter:
         self._thread.start()
 
     def submit(self, outcome: Outcome) -> None:
-        """Hand over one message; safe to call from the MQTT thread."""
-        self._idle.clear()
-        self._queue.put(outcome)
+        """Hand over one message; called from the MQTT thread only."""
+        self._submitted += 1
+        self._pending.append(outcome)
+        if self._waiting:
+            self._wakeup.set()
 
     def in_flight(self) -> int:
         """Return how many messages wait for their acknowledgement."""
-        return self._queue.qsize()
+        return self._submitted - self._handled
 
     def wait_idle(self, timeout_s: float) -> bool:
         """Block until every submitted message was handled, or the timeout passed."""
-        return self._idle.wait(timeout_s)
+        deadline = time.monotonic() + timeout_s
+        while self.in_flight() > 0:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Flush what is queued, then stop the thread."""
         self._stopping.set()
+        self._wakeup.set()
         self._thread.join(timeout_s)
 
     def _run(self) -> None:
         batch = _Batch()
         while True:
-            timeout = self._time_left(batch)
-            try:
-                outcome = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                outcome = None
-
-            if outcome is not None:
-                if not batch.outcomes:
-                    batch.opened_at = time.monotonic()
-                batch.outcomes.append(outcome)
-                batch.byte_count += len(outcome.line or "") + 1
+            self._take_pending(batch)
 
             if batch.outcomes and self._batch_is_due(batch):
                 self._flush(batch)
+                self._handled += len(batch.outcomes)
                 batch = _Batch()
-            elif not batch.outcomes and self._spool.bytes_used and self._probe_due():
+                continue
+            if not batch.outcomes and self._spool.bytes_used and self._probe_due():
                 self._drain_when_idle()
 
-            if not batch.outcomes and self._queue.empty():
-                self._idle.set()
-                if self._stopping.is_set():
-                    return
+            if not batch.outcomes and not self._pending and self._stopping.is_set():
+                return
+            self._sleep_until_work(batch)
+
+    def _take_pending(self, batch: _Batch) -> None:
+        while self._pending and len(batch.outcomes) < self._batch_size and batch.byte_count < self._batch_max_bytes:
+            outcome = self._pending.popleft()
+            if not batch.outcomes:
+                batch.opened_at = time.monotonic()
+            batch.outcomes.append(outcome)
+            batch.byte_count += len(outcome.line or "") + 1
+
+    def _sleep_until_work(self, batch: _Batch) -> None:
+        if self._pending or self._stopping.is_set():
+            return
+        self._waiting = True
+        # Check again after announcing the wait: a message appended in between would
+        # otherwise sit until the timeout.
+        if not self._pending:
+            self._wakeup.wait(self._time_left(batch))
+        self._waiting = False
+        self._wakeup.clear()
 
     def _time_left(self, batch: _Batch) -> float:
         if not batch.outcomes:
