@@ -52,7 +52,7 @@ def controller_readings(
     outdoor = np.round(outdoor_c[::stride], 1).tolist()
     stop_step = window.step_of(local_ms(meter_stop.start)) if meter_stop else window.steps
     ts_tokens = window.ts_tokens
-    time_ms = window.time_ms.tolist()
+    time_ms = window.time_list
 
     for position, step in enumerate(steps):
         head = (
@@ -87,7 +87,7 @@ def meter_readings(
     supply = np.round(series.supply_c, 2).tolist()
     returned = np.round(series.return_c, 2).tolist()
     ts_tokens = window.ts_tokens
-    time_ms = window.time_ms.tolist()
+    time_ms = window.time_list
 
     for step in range(0, window.steps, stride):
         if step < stop_step:

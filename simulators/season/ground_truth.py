@@ -174,6 +174,10 @@ def _fault_truth(plan: SeasonPlan, fault: object, stations: dict[str, dict]) -> 
     elif isinstance(fault, EarlyExtendedHeating):
         unit = plan.city.unit(fault.unit)
         document["expected"] = {s.code: stations[s.code]["heating"] for s in unit.stations if s.controller}
+    household = getattr(fault, "household", None)
+    if household is not None:
+        station = plan.city.household(household).station
+        document["station"] = station
     if station is not None:
         document["unit"] = plan.city.station(station).unit
     return document

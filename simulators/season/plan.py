@@ -81,9 +81,10 @@ class SeasonPlan:
         tally = RoomTally(self.city, self.window, self.season)
         streams, kind_of_topic = self._device_streams(series, tally)
         counts: Counter[str] = Counter()
+        room = DeviceKind.ROOM.value
 
         for message in heapq.merge(*streams, key=_time_of):
-            counts[kind_of_topic.get(message.topic, DeviceKind.ROOM.value)] += 1
+            counts[kind_of_topic.get(message.topic, room)] += 1
             yield message
 
         tally.finish()

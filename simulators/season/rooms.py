@@ -101,7 +101,7 @@ def room_readings(
     noise_sd = rng.uniform(0.2, 0.35)
     per_day = window.steps_per_day // stride
     ts_tokens = window.ts_tokens
-    time_ms = window.time_ms
+    time_ms = window.time_list
 
     for day in range(window.days):
         steps = np.arange(day * window.steps_per_day, (day + 1) * window.steps_per_day, stride)
@@ -121,8 +121,9 @@ def room_readings(
 
         values = temps.tolist()
         flags = flagged.tolist()
+        step_list = steps.tolist()
         for position in np.flatnonzero(present).tolist():
-            step = int(steps[position])
+            step = step_list[position]
             fault_text = "true" if flags[position] else "false"
             payload = f'{{"ts":{ts_tokens[step]},{label},"temp_c":{values[position]},"sensor_fault":{fault_text}}}'
-            yield SeasonMessage(topic, payload.encode(), int(time_ms[step]))
+            yield SeasonMessage(topic, payload.encode(), time_ms[step])

@@ -54,6 +54,11 @@ class SeasonWindow:
         return self.start_ms + np.arange(self.steps, dtype=np.int64) * self.step_min * MINUTE_MS
 
     @cached_property
+    def time_list(self) -> list[int]:
+        """Return UTC milliseconds of every step as Python integers."""
+        return self.time_ms.tolist()
+
+    @cached_property
     def hour_of_day(self) -> np.ndarray:
         """Return the local hour of day (fractional) of every step."""
         return (np.arange(self.steps) % self.steps_per_day) * self.step_min / 60.0
