@@ -222,3 +222,26 @@ def test_bad_input_dead_lettered_with_reasons_and_neighbours_stored(tmp_path, br
     assert "设备类型 'boiler' 未知" in reasons["topic"]
     assert "CJ/T 188" in reasons["frame"]
     ingest.terminate()
+
+
+def test_shared_subscription_splits_stream_without_duplicates_or_loss(tmp_path, broker, influx):
+    unit = "SH"
+    readings = room_readings(PREFIX, unit, 3000, START_MS)
+    first = make_ingest(tmp_path, broker, influx, HEATSCORE_MQTT_SHARE_GROUP="ingest")
+    second = make_ingest(tmp_path, broker, influx, HEATSCORE_MQTT_SHARE_GROUP="ingest")
+    start_ingest(first, broker)
+    start_ingest(second, broker)
+
+    publisher = ResilientPublisher(broker.port, readings, rate_per_s=1000, client_id="pub-shared")
+    publisher.start()
+    publisher.join(60)
+
+    assert_exactly_once(influx, unit, readings)
+    first.terminate()
+    second.terminate()
+    received = [
+        json.loads(path.read_text())["received"] for path in (tmp_path / "var" / "ingest").glob("*/stats.json")
+    ]
+    assert len(received) == 2
+    assert all(count > 0 for count in received), received
+    assert sum(received) == len(readings)
