@@ -177,8 +177,8 @@ def _build_station(
     measured = set(rng.sample(range(count), max(1, round(config.measured_share * count))))
     excluded = rng.sample(range(count), round(config.excluded_share * count))
     if excluded:
-        # Put the first excluded household under a sensor, so a platform that forgets the
-        # exclusion shows a wrong 室温达标率.
+        # Put the first excluded household under a sensor, so a platform that does not
+        # apply the exclusion computes a wrong 室温达标率.
         measured.add(excluded[0])
     exclusion_of = {index: ("stopped" if order % 2 == 0 else "self_regulating") for order, index in enumerate(excluded)}
 

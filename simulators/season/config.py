@@ -10,7 +10,10 @@ DEFAULT_PREFIX = "heatscore/v1"
 
 
 class SeasonConfigError(ValueError):
-    """Raised when a season setting or fault is invalid; the message is Chinese."""
+    """Raised when a season setting or fault is invalid, or the truth is requested before the stream ended.
+
+    The message is Chinese.
+    """
 
 
 @dataclass(frozen=True, slots=True)

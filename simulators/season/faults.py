@@ -140,6 +140,13 @@ FAULT_KINDS: dict[type, str] = {
 }
 
 
+def local_naive(moment: datetime) -> datetime:
+    """Return a time as naive Baotou wall-clock time; a naive time is taken as already local."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(BAOTOU_ZONE).replace(tzinfo=None)
+
+
 def local_ms(moment: datetime) -> int:
     """Return UTC milliseconds of a local Baotou time (naive) or an aware time."""
     if moment.tzinfo is None:
@@ -209,8 +216,9 @@ def _check_span(fault: Interruption | SensorOffline | SensorFaultFlag, season: S
     if fault.hours <= 0:
         raise SeasonConfigError(f"{FAULT_KINDS[type(fault)]} 的时长 hours={fault.hours} 无效：应大于 0")
     interval = season.station_interval_min if isinstance(fault, Interruption) else season.room_interval_min
-    start_minute = fault.start.hour * 60 + fault.start.minute
-    if start_minute % interval or round(fault.hours * 60) % interval or fault.start.second:
+    start = local_naive(fault.start)
+    start_minute = start.hour * 60 + start.minute
+    if start_minute % interval or round(fault.hours * 60) % interval or start.second or start.microsecond:
         raise SeasonConfigError(
             f"{FAULT_KINDS[type(fault)]} 的开始时间 {local_iso(fault.start)} 和时长 {fault.hours} 小时"
             f"应对齐到 {interval} 分钟的上报间隔"

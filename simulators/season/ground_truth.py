@@ -21,6 +21,7 @@ from simulators.season.faults import (
     RadiatorSensor,
     describe_fault,
     local_iso,
+    local_naive,
 )
 from simulators.season.plan import SeasonPlan
 from simulators.season.truth import DESIGN_OUTDOOR_C, extreme_cold_days, heated_days, heating_outcome
@@ -134,10 +135,10 @@ def _station_truth(plan: SeasonPlan, code: str, extreme: np.ndarray) -> dict:
 
 def _interruption(plan: SeasonPlan, fault: Interruption) -> dict | None:
     """Return an interruption cut to the official season, or None when it lies outside."""
-    zone_start = datetime.combine(plan.season.official_start, time(0))
-    zone_end = datetime.combine(plan.season.official_end + timedelta(days=1), time(0))
-    start = max(fault.start.replace(tzinfo=None), zone_start)
-    end = min(fault.start.replace(tzinfo=None) + timedelta(hours=fault.hours), zone_end)
+    season_start = datetime.combine(plan.season.official_start, time(0))
+    season_end = datetime.combine(plan.season.official_end + timedelta(days=1), time(0))
+    start = max(local_naive(fault.start), season_start)
+    end = min(local_naive(fault.start) + timedelta(hours=fault.hours), season_end)
     if end <= start:
         return None
     hours = (end - start).total_seconds() / 3600

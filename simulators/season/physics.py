@@ -71,7 +71,7 @@ def design_flow_m3h(heated_area_m2: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class StationDrive:
-    """What a station is told to do at every step of the window."""
+    """The operating commands of a station at every step of the window."""
 
     heating: np.ndarray  # bool, hot water circulating (off before start, after stop, in interruptions)
     supply_drop_c: np.ndarray  # float64, supply held below the curve

@@ -1,9 +1,9 @@
 """A season plan: city, season, faults and optional replayed series, streamed as one time-ordered feed.
 
 Every device has its own generator and ``heapq.merge`` interleaves them by reading time.
-Station physics is computed once per station for the whole window (a few arrays of one
-value per grid step), and room readings are produced a day at a time, so memory grows with
-the number of stations and grid steps, not with the number of messages.
+Station physics is computed once per station for the whole window, as a few arrays of one
+value per grid step. Room readings are produced a day at a time, so memory grows with the
+number of stations and grid steps, not with the number of messages.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from ingest.topics import DeviceKind
 from simulators.replay import MeterReplay, ReplayPlan, RoomSensorReplay, load_sources, replay_readings
 from simulators.season.city import SeasonCity, add_replay_station, build_season_city
-from simulators.season.config import CityConfig, ReplayMix, SeasonConfig, SeasonConfigError
+from simulators.season.config import CityConfig, ReplayMix, SeasonConfig
 from simulators.season.devices import SeasonMessage, controller_readings, meter_readings, source_series
 from simulators.season.faults import Fault, MeterStopped, check_faults
 from simulators.season.physics import StationSeries, simulate_station
@@ -188,8 +188,6 @@ def season_plan(
     if replay is not None:
         built = add_replay_station(built, replay)
     chosen = standard_faults(built, season.season_year) if faults == "standard" else tuple(faults)
-    if not isinstance(chosen, tuple):
-        raise SeasonConfigError("faults 应为故障列表或 \"standard\"")
     check_faults(built, season, chosen)
 
     window = season_window(season, chosen)

@@ -45,7 +45,7 @@ def station_drive(
     faults: tuple[Fault, ...],
     rng: np.random.Generator,
 ) -> StationDrive:
-    """Build what a station is told to do at every step: heat or not, and how far below its curve."""
+    """Build a station's operating commands per step: whether it heats and how far below its curve."""
     period = heating_period(station, season, faults)
     start = _local_midnight_ms(period.first_day) - season.warmup_hours * 3_600_000
     stop = _local_midnight_ms(period.last_day + timedelta(days=1))

@@ -1,10 +1,10 @@
 """Ground truth of a season: room tallies as emitted and station heating days, by plain arithmetic.
 
 The definitions follow the platform's documented indicator rules with their default
-thresholds, written out here without using the scoring code: a household-day is valid
+thresholds, written out here without using the scoring code. A household-day is valid
 when its usable readings (not flagged, within 5–35 °C) reach 75 % of one reading per room
-interval, compliant when its mean rounded to 0.01 °C is at least 18 °C, 高温 above 24 °C and
-comfortable from 20 to 24 °C. Excluded households (报停, 自主调节) and extreme-cold days (outdoor
+interval. It is compliant when its mean rounded to 0.01 °C is at least 18 °C, 高温 above
+24 °C and comfortable from 20 to 24 °C. Excluded households (报停, 自主调节) and extreme-cold days (outdoor
 daily mean below −16.6 °C) do not count. A station-day is heated when at least 80 % of its
 readings have secondary supply above 40 °C and supply minus return above 3 °C.
 """

@@ -1,4 +1,4 @@
-"""Every standard fault shows up in the generated stream where the ground truth says.
+"""Every standard fault shows up in the generated stream where the ground truth puts it.
 
 One season of a small city (4 units × 2 stations × 48 households, a quarter measured) is
 generated once per module and read back from the message payloads.

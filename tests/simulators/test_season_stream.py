@@ -1,6 +1,7 @@
 """The merged season stream: ingest-valid payloads, replay mixing, registry import and the truth file."""
 
 import json
+from datetime import datetime
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from ingest.payloads import TimestampPolicy
 from ingest.topics import parse_topic
 from simulators.season import (
     CityConfig,
+    MeterStopped,
     ReplayMix,
     SeasonConfig,
     SeasonConfigError,
@@ -37,7 +39,7 @@ def mixed_plan():
 
 @pytest.fixture(scope="module")
 def mixed_stream(mixed_plan):
-    """Return (topic, payload, time_ms) of every message, with the count per device kind."""
+    """Return (topic, payload, time_ms) of every message of the season."""
     return [(message.topic, message.payload, message.time_ms) for message in mixed_plan.messages()]
 
 
@@ -141,3 +143,24 @@ def test_registry_csv_imports_cleanly(mixed_plan, tmp_path):
 def test_standard_faults_need_full_city():
     with pytest.raises(SeasonConfigError, match="标准故障"):
         season_plan(CityConfig(units=2))
+
+
+def test_silent_meter_stops_heat_fields():
+    stop = datetime(2025, 11, 1, 0)
+    plan = season_plan(
+        CityConfig(units=1, stations_per_unit=1, households_per_station=10, chp_source=False),
+        faults=(MeterStopped("U01-S01", stop, mode="silent"),),
+    )
+    stop_ms = round(stop.replace(tzinfo=SHANGHAI).timestamp() * 1000)
+    meter_times = []
+    controller_fields = []
+    for message in plan.messages():
+        if message.topic.endswith("/meter/HM-U01-S01"):
+            meter_times.append(message.time_ms)
+        elif message.topic.endswith("/station/SC-U01-S01"):
+            controller_fields.append((message.time_ms, set(json.loads(message.payload))))
+
+    assert max(meter_times) == stop_ms - 3_600_000
+    assert all("heat_total_gj" not in fields for time_ms, fields in controller_fields if time_ms >= stop_ms)
+    assert all("heat_power_kw" not in fields for time_ms, fields in controller_fields if time_ms >= stop_ms)
+    assert all("heat_total_gj" in fields for time_ms, fields in controller_fields if time_ms < stop_ms)
