@@ -34,6 +34,9 @@ ALLOWED_SHOW = (
     "show retention policies",
 )
 
+# Keywords that may stand before a parenthesis without being a function call.
+KEYWORDS = frozenset("and or not where from by select as on group order limit offset".split())
+
 FORBIDDEN_CLAUSES = re.compile(r"\b(into|slimit|soffset)\b")
 FUNCTION_CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\s*\(")
 QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -61,7 +64,7 @@ def check_portable(statement: str) -> None:
     if clause:
         raise NonPortableQueryError(f"{clause.group(1).upper()} is not available on InfluxDB 3.x")
 
-    functions = set(FUNCTION_CALL.findall(lowered))
+    functions = set(FUNCTION_CALL.findall(lowered)) - KEYWORDS
     unknown = sorted(functions - ALLOWED_FUNCTIONS)
     if unknown:
         raise NonPortableQueryError(f"functions not available on InfluxDB 3.x: {', '.join(unknown)}")

@@ -37,7 +37,7 @@ def test_demo_matches_ground_truth_through_real_services(service_settings, capsy
         assert results[unit].compliant_household_days == expected["compliant"]
         assert abs(results[unit].rate - expected["rate"]) * 100 <= 0.1
 
-    client = TestClient(create_app(service_settings))
+    client = logged_in_client(service_settings)
     listed = client.get("/api/v1/units").json()
     assert [item["code"] for item in listed["data"]] == ["U01", "U02", "U03"]
     answer = client.get("/api/v1/units/U03/indicators", params={"from": DEMO_START.isoformat(), "to": last_day.isoformat()})
@@ -47,8 +47,31 @@ def test_demo_matches_ground_truth_through_real_services(service_settings, capsy
     assert abs(body["rate"] - truth["unit_rates"]["U03"]["rate"]) < 1e-9
 
 
-def test_api_rejects_reversed_range_and_unknown_unit(service_settings):
+def logged_in_client(settings) -> TestClient:
+    """Create an inspector in the test's registry and return a client carrying its token."""
+    from storage.registry import create_user, session_scope, upgrade_database
+
+    upgrade_database(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        create_user(session, username="e2e.inspector", password="inspector-pass-1", role="inspector", actor="test")
+    client = TestClient(create_app(settings))
+    token = client.post("/api/v1/auth/token", data={"username": "e2e.inspector", "password": "inspector-pass-1"})
+    assert token.status_code == 200, token.text
+    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    return client
+
+
+def test_indicators_need_login(service_settings):
     client = TestClient(create_app(service_settings))
+
+    answer = client.get("/api/v1/units/U01/indicators", params={"from": "2025-12-01", "to": "2025-12-05"})
+
+    assert answer.status_code == 401
+    assert "登录" in answer.json()["error"]["message"]
+
+
+def test_api_rejects_reversed_range_and_unknown_unit(service_settings):
+    client = logged_in_client(service_settings)
 
     reversed_range = client.get("/api/v1/units/U01/indicators", params={"from": "2025-12-05", "to": "2025-12-01"})
     unknown = client.get("/api/v1/units/NOPE/indicators", params={"from": "2025-12-01", "to": "2025-12-05"})

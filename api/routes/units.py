@@ -112,17 +112,11 @@ def read_unit(unit: UnitCode, principal: PrincipalDep, session: SessionDep) -> U
                       active=found.active, station_count=stations or 0)
 
 
-def _check_indicator_access(principal, session, unit: str) -> None:  # noqa: ANN001
-    """Admit staff and the unit's own company; admit anonymous callers only before any account exists.
-
-    NOTE: the open setup mode keeps the unauthenticated end-to-end demo working; it ends
-    as soon as the first user is created (``heatscore user add`` or POST /api/v1/users).
-    """
-    if principal.authenticated:
-        check_unit_access(principal, unit)
-        return
-    if session.scalar(sa.select(sa.func.count()).select_from(User)):
+def _check_indicator_access(principal, unit: str) -> None:  # noqa: ANN001
+    """Admit staff and the unit's own company; everyone else must log in first."""
+    if not principal.authenticated:
         raise not_authenticated()
+    check_unit_access(principal, unit)
 
 
 @router.get("/{unit}/indicators", response_model=UnitIndicators, summary="查询供热单位指标")
@@ -137,7 +131,7 @@ def read_unit_indicators(
 ) -> UnitIndicators:
     """返回室温达标率（达标户日 ÷ 有效户日）及其背后的户日计数。"""
     check_range(date_from, date_to)
-    _check_indicator_access(principal, session, unit)
+    _check_indicator_access(principal, unit)
 
     results = unit_compliance(influx, date_from, date_to, ZoneInfo(settings.timezone))
     found = results.get(unit)

@@ -12,6 +12,7 @@ from storage.influxql import NonPortableQueryError, check_portable
         "SHOW MEASUREMENTS",
         "SELECT * FROM room_reading WHERE household = 'a(b)'",
         "EXPLAIN SELECT max(temp_c) FROM room_reading",
+        "SELECT temp_c FROM room_reading WHERE time > 0 AND (unit = 'a' OR unit = 'b')",
     ],
 )
 def test_portable_statements_pass(statement):
