@@ -132,12 +132,10 @@ def test_legacy_indicators_need_login_once_users_exist(client):
     assert response.status_code == 401
 
 
-def test_legacy_indicators_open_before_first_user(tmp_path):
+def test_indicators_closed_even_before_first_user(tmp_path):
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'empty.db'}",
                         influx_url=UNREACHABLE_INFLUX, influx_timeout_s=2.0)
     with TestClient(create_app(settings)) as empty:
         response = empty.get("/api/v1/units/U01/indicators", params={"from": "2025-12-01", "to": "2025-12-02"})
 
-    # The request passed the access check and then failed on the unreachable InfluxDB.
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "timeseries_unavailable"
+    assert response.status_code == 401
