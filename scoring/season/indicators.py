@@ -17,14 +17,15 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from scoring.annual.inputs import DataWindow, IndicatorSnapshot, IndicatorValue
-from scoring.household_day import day_number
+from scoring.household_day import HouseholdDays, day_number
 from scoring.indicators import (
     Rate,
     StationDays,
     completeness_from_counts,
     early_extended_heating,
     energy_indicators,
-    group_daily_room_means,
+    GroupDays,
+    OutdoorDays,
     group_daily_supply,
     interruption_index,
     join_interruptions,
@@ -107,10 +108,11 @@ def evaluate_season(
     units = view.unit_codes
     values: dict[str, dict[str, IndicatorValue]] = {unit: {} for unit in units}
 
-    room_report = _room_indicators(view, rollups, calendar, thresholds, window, values)
+    hd = season_household_days(rollups.household_days, calendar, thresholds, window.end)
+    room_report = _room_indicators(view, hd, rollups, thresholds, values)
     _heating_period_indicators(view, rollups, calendar, thresholds, window, values)
     _interruption_indicators(view, rollups, calendar, thresholds, zone, window, values)
-    _low_temperature_indicator(view, rollups, calendar, thresholds, window, room_report, values)
+    _low_temperature_indicator(view, hd, rollups, thresholds, window, room_report, values)
     _energy_indicators(view, rollups, thresholds, window, values)
     _completeness_indicator(view, rollups, thresholds, window, values)
 
@@ -132,8 +134,7 @@ def _stations_of(view: RegistryView, unit: int) -> np.ndarray:
     return np.flatnonzero(view.station_unit == unit)
 
 
-def _room_indicators(view, rollups, calendar, thresholds, window, values):
-    hd = season_household_days(rollups.household_days, calendar, thresholds, window.end)
+def _room_indicators(view, hd, rollups, thresholds, values):
     report = room_temperature_indicators(
         hd, view.household_unit, view.unit_codes, view.household_excluded, rollups.outdoor, thresholds
     )
@@ -186,11 +187,9 @@ def _interruption_indicators(view, rollups, calendar, thresholds, zone, window, 
         values[unit]["interruptions_24h"] = _count(sum(e.duration_h > limits[2] for e in events), has_stations)
 
 
-def _low_temperature_indicator(view, rollups, calendar, thresholds, window, room_report, values):
-    hd = season_household_days(rollups.household_days, calendar, thresholds, window.end)
+def _low_temperature_indicator(view, hd, rollups, thresholds, window, room_report, values):
     groups = len(view.unit_codes)
-    room_days = group_daily_room_means(hd, view.household_unit, groups, view.household_excluded,
-                                       rollups.outdoor, thresholds)
+    room_days = unit_daily_room_means(hd, view, rollups.outdoor, thresholds)
     station_days = station_days_of(rollups.stations, view.station_codes)
     inside = (station_days.day >= day_number(window.start)) & (station_days.day <= day_number(window.end))
     supply_days = group_daily_supply(_select_station_days(station_days, inside), view.station_unit, groups)
@@ -204,6 +203,36 @@ def _low_temperature_indicator(view, rollups, calendar, thresholds, window, room
             IndicatorValue(value=1.0 if finding.flagged else 0.0) if evaluated
             else IndicatorValue(value=None, missing_reason=NO_LOW_TEMP_DATA)
         )
+
+
+def unit_daily_room_means(
+    hd: HouseholdDays, view: RegistryView, outdoor: OutdoorDays, thresholds: IndicatorThresholds
+) -> GroupDays:
+    """Average the valid household-day means per unit and local day, as ``group_daily_room_means`` does.
+
+    Units × days is a small dense grid, so one bincount replaces the sort that
+    ``group_daily_room_means`` needs for arbitrary keys (2.5 s of 7.5 s at 18.3 M household-days).
+    """
+    row_unit = view.household_unit[hd.household].astype(np.int64)
+    keep = hd.valid & ~view.household_excluded[hd.household] & (row_unit >= 0)
+    if not keep.any():
+        return GroupDays(*(np.empty(0, dtype=np.int32) for _ in range(2)), np.empty(0), np.empty(0, dtype=np.int32),
+                         np.empty(0, dtype=bool))
+    first = int(hd.day[keep].min())
+    span = int(hd.day[keep].max()) - first + 1
+    key = row_unit[keep] * span + (hd.day[keep] - first)
+    size = len(view.unit_codes) * span
+    members = np.bincount(key, minlength=size)
+    sums = np.bincount(key, weights=hd.mean_temp_c[keep], minlength=size)
+
+    present = np.flatnonzero(members)
+    day = (present % span + first).astype(np.int32)
+    cold = np.isin(day, outdoor.cold_days(thresholds.design_outdoor_temp_c))
+    return GroupDays(
+        group=(present // span).astype(np.int32), day=day, mean_temp_c=sums[present] / members[present],
+        members=members[present].astype(np.int32),
+        excluded=cold | (members[present] < thresholds.low_streak_min_households),
+    )
 
 
 def _select_station_days(station_days: StationDays, keep: np.ndarray) -> StationDays:
