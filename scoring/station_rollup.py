@@ -70,6 +70,8 @@ def roll_up_station_day(
 ) -> StationDayRollup:
     """Compute and store the station-days, interruption pieces, outdoor days and station device-days of a day."""
     start_ms, end_ms = day_window(day, zone)
+    # NOTE: the interruption norm comes only from this history, so on the day after a
+    # whole day without heating the norm is unknown and an outage still running is missed.
     history_hours = max(thresholds.norm_window_h, 24)
     raw = _read_station_readings(influx, start_ms - history_hours * MS_PER_HOUR, end_ms)
     readings = raw.readings

@@ -2,7 +2,7 @@
 
 Everything is computed from the daily rollups and the registry. Extreme-cold days (city
 outdoor daily mean below the design temperature) are left out of the room-temperature
-indicators and listed in the report; households the registry excludes (self-regulating,
+indicators and listed in the report. Households the registry excludes (self-regulating,
 stopped) are left out of the room-temperature indicators and of the measured share.
 """
 
