@@ -65,9 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--from", dest="date_from", type=_parse_date, required=True, help="开始日期（含），YYYY-MM-DD")
     score.add_argument("--to", dest="date_to", type=_parse_date, required=True, help="结束日期（含），YYYY-MM-DD")
 
-    demo = commands.add_parser("demo", help="端到端演示：模拟、接入、计算并打印各供热单位室温达标率")
-    demo.add_argument("--days", type=int, default=14, help="模拟天数（默认 14）")
-    demo.add_argument("--households", type=int, default=150, help="每个热力站的住户数（默认 150）")
+    demo = commands.add_parser("demo", help="端到端演示：整个供暖期的模拟与回放、接入、计算、年度考核和报告")
+    demo.add_argument("--quick", action="store_true", help="只做短期演示：模拟若干天并打印各供热单位室温达标率")
+    demo.add_argument("--days", type=int, default=14, help="短期演示的天数（默认 14）")
+    demo.add_argument("--households", type=int, default=150, help="短期演示每个热力站的住户数（默认 150）")
 
     add_admin_commands(commands)
     return parser
@@ -176,9 +177,14 @@ def _run_score(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _run_demo(settings: Settings, arguments: argparse.Namespace) -> int:
-    from heatscore.demo import run_demo
+    if arguments.quick:
+        from heatscore.demo import run_demo
 
-    return run_demo(settings, days=arguments.days, households=arguments.households)
+        return run_demo(settings, days=arguments.days, households=arguments.households)
+
+    from heatscore.season_demo import run_season_demo
+
+    return run_season_demo(settings)
 
 
 if __name__ == "__main__":

@@ -117,6 +117,9 @@ class IngestService:
             self._settings.mqtt_client_id, self._settings.mqtt_host, self._settings.mqtt_port,
             self._settings.influx_url, self._settings.influx_database,
         )
+        # The first stats file tells supervisors and the demo that the subscription stands.
+        if self.session.subscribed.wait(30):
+            self.report_stats()
         purged_at = 0.0
         while not self._stop.wait(STATS_INTERVAL_S):
             self.report_stats()
