@@ -194,7 +194,7 @@ def _publish(settings: Settings, plan) -> dict[str, int]:  # noqa: ANN001
     publish_messages(
         plan.messages(), host=settings.mqtt_host, port=settings.mqtt_port,
         username=settings.mqtt_username, password=settings.mqtt_password,
-        window=500, progress=progress,
+        window=500, progress=progress, progress_every=100_000,
     )
     return counts
 

@@ -30,6 +30,7 @@ def publish_messages(
     password: str | None = None,
     window: int = 200,
     progress: Callable[[int], None] | None = None,
+    progress_every: int = 20_000,
     timeout_s: float = 60.0,
 ) -> int:
     """Publish every message (with ``topic`` and ``payload``) at QoS 1; return the count."""
@@ -64,7 +65,7 @@ def publish_messages(
                 raise PublishError(f"MQTT 代理 {host}:{port} 在 {timeout_s:.0f} 秒内未确认发布")
             client.publish(message.topic, message.payload, qos=1)
             count += 1
-            if progress and count % 20000 == 0:
+            if progress and count % progress_every == 0:
                 progress(count)
         _wait_for_outstanding(outstanding, window, timeout_s)
     finally:
