@@ -249,8 +249,11 @@ def _energy_indicators(view, rollups, thresholds, window, values):
     stations = len(view.station_codes)
     heat_readings = np.bincount(table.station[inside], weights=np.nan_to_num(table.fields["heat_readings"][inside]),
                                 minlength=stations)
-    received = np.bincount(table.station[inside], weights=np.nan_to_num(table.fields["heat_slots"][inside]),
-                           minlength=stations)
+    # A heat meter whose cumulative heat does not advance on a day the station heated has
+    # stopped counting: its readings that day arrive but do not count as online.
+    slots = np.nan_to_num(table.fields["heat_slots"][inside])
+    frozen = (np.nan_to_num(table.fields["heated"][inside]) > 0) & ~(np.nan_to_num(table.fields["heat_gj"][inside]) > 0)
+    received = np.bincount(table.station[inside], weights=np.where(frozen, 0.0, slots), minlength=stations)
     # A station is metered when the registry lists a meter there or its readings carry cumulative heat.
     has_meter = view.station_has_meter | (heat_readings > 0)
     days = (window.end - window.start).days + 1
