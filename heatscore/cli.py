@@ -10,6 +10,7 @@ import sys
 from datetime import date
 
 from heatscore.admin import add_admin_commands, run_admin_command
+from heatscore.replay_command import add_replay_command, run_replay
 from settings import Settings, SettingsError, load_settings
 
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--households", type=int, default=150, help="短期演示每个热力站的住户数（默认 150）")
 
     add_admin_commands(commands)
+    add_replay_command(commands)
     return parser
 
 
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         "user": run_admin_command,
         "season": run_admin_command,
         "report": run_admin_command,
+        "replay": run_replay,
     }
     return handlers[arguments.command](settings, arguments)
 

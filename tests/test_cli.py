@@ -84,3 +84,19 @@ def test_duplicate_season_is_a_chinese_error(tmp_path, monkeypatch, capsys):
     assert main(arguments) == 0
     assert main(arguments) == 1
     assert "错误：" in capsys.readouterr().err
+
+
+@pytest.mark.services
+def test_replay_publishes_every_real_reading(service_settings, monkeypatch, capsys):
+    monkeypatch.setenv("HEATSCORE_MQTT_TOPIC_PREFIX", service_settings.mqtt_topic_prefix)
+
+    assert main(["replay", "--season-year", "2024"]) == 0
+
+    output = capsys.readouterr().out
+    assert "回放 2024-2025 供暖期：38,705 条读数" in output
+    assert "已发布 38,705 条" in output
+
+
+def test_replay_rejects_negative_speed(capsys):
+    assert main(["replay", "--speed", "-1"]) == 2
+    assert "--speed 不能为负数" in capsys.readouterr().err

@@ -138,10 +138,23 @@ class InfluxProcess:
 class IngestProcess:
     """``heatscore ingest`` as a child process with its settings in the environment."""
 
+    # Every instance, so a fixture can kill what a failed test left running.
+    started: list["IngestProcess"] = []
+
     def __init__(self, environment: dict[str, str], log_path: Path) -> None:
         self.environment = {**os.environ, **environment}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
+        IngestProcess.started.append(self)
+
+    @classmethod
+    def kill_all(cls) -> None:
+        """Kill every ingest child still running."""
+        for instance in cls.started:
+            if instance.process and instance.process.poll() is None:
+                instance.process.kill()
+                instance.process.wait(10)
+        cls.started.clear()
 
     def start(self) -> None:
         log = open(self.log_path, "ab")

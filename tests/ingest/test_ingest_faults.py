@@ -31,6 +31,12 @@ START_MS = 1_764_518_400_000  # 2025-11-30T16:00:00Z, 2025-12-01 00:00 in Shangh
 INFLUX_OUTAGE_S = 60
 
 
+@pytest.fixture(autouse=True)
+def no_orphan_ingest():
+    yield
+    IngestProcess.kill_all()
+
+
 @pytest.fixture
 def broker(tmp_path: Path):
     process = MosquittoProcess(tmp_path / "mosquitto")
