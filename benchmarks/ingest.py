@@ -84,14 +84,14 @@ def stored_count(database: str) -> int:
     return int(series[0]["values"][0][1]) if series else 0
 
 
-def subscribe_session(client_id: str, topic_filter: str) -> None:
+def subscribe_session(client_id: str, topic_filter: str, port: int = MQTT_PORT) -> None:
     """Create a persistent session with a QoS 1 subscription, then go offline."""
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
     granted = threading.Event()
     client.on_subscribe = lambda *args: granted.set()
     properties = mqtt.Properties(mqtt.PacketTypes.CONNECT)
     properties.SessionExpiryInterval = 3600
-    client.connect(MQTT_HOST, MQTT_PORT, clean_start=True, properties=properties)
+    client.connect(MQTT_HOST, port, clean_start=True, properties=properties)
     client.loop_start()
     client.subscribe(topic_filter, qos=1)
     if not granted.wait(10):
