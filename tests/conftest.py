@@ -44,13 +44,17 @@ def influx_database() -> Iterator[str]:
 
 
 @pytest.fixture
-def service_settings(influx_database: str, tmp_path: Path) -> Settings:
-    """Settings for one test: own topic prefix, client id and data folder."""
+def service_settings(influx_database: str, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for one test: own InfluxDB database, topic prefix, client id and data folder."""
     test_id = uuid.uuid4().hex[:8]
-    return Settings(
+    database = f"{influx_database}_{test_id}"
+    _influx_admin(f'CREATE DATABASE "{database}"')
+    _influx_admin(f'GRANT ALL ON "{database}" TO "heatscore"')
+    yield Settings(
         data_dir=tmp_path / "var",
-        influx_database=influx_database,
+        influx_database=database,
         mqtt_topic_prefix=f"test-{test_id}/v1",
         mqtt_client_id=f"heatscore-test-{test_id}",
         database_url=f"sqlite:///{tmp_path / 'heatscore.db'}",
     )
+    _influx_admin(f'DROP DATABASE "{database}"')
