@@ -1,12 +1,12 @@
 """The season demo: a whole heating season of a small city through the real pipeline.
 
-A simulated city (four heating units and a CHP heat source, with replayed New York room
-temperatures and an Aalborg heat meter mixed in, and a standard set of injected faults)
-publishes 183 days of readings over MQTT; two ingest processes under one shared
-subscription store them in InfluxDB; the daily rollups run for every day; the season's
-indicators feed the annual assessment with simulated inspection results for the manual
-items; and the demo prints the ranking, checks each injected fault against the
-simulator's ground truth, and writes the Chinese reports.
+A simulated city publishes 183 days of readings over MQTT: four heating units and a CHP
+heat source, with replayed New York room temperatures and an Aalborg heat meter mixed in,
+and a standard set of injected faults. Two ingest processes under one shared
+subscription store the readings in InfluxDB, and the daily rollups run for every day.
+The season's indicators and simulated inspection results for the manual items feed the
+annual assessment. The demo prints the ranking, checks each injected fault against the
+simulator's ground truth and writes the Chinese reports.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The session survives reconnects and process restarts (fixed client id, clean start off,
 long session expiry), so the broker keeps every QoS 1 message that was not acknowledged.
-Receive Maximum caps how many unacknowledged messages the broker sends at once; that is
-the back-pressure: when the writer falls behind, the broker simply stops delivering.
+Receive Maximum caps how many unacknowledged messages the broker sends at once. That cap
+is the back-pressure: when the writer falls behind, the broker stops delivering.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ SESSION_EXPIRY_S = 7 * 24 * 3600
 
 
 class DeliveryToken(NamedTuple):
-    """What is needed to acknowledge one message on the connection that delivered it."""
+    """Identity of one delivered message: its connection, packet id and QoS, as needed to acknowledge it."""
 
     connection: int
     mid: int
@@ -102,8 +102,8 @@ class BrokerSession:
     def ack(self, token: DeliveryToken) -> bool:
         """Acknowledge a message; return False when its connection is gone.
 
-        A message delivered on an earlier connection cannot be acknowledged on this one
-        (packet ids are per connection); the broker redelivers it and the redelivery
+        A message delivered on an earlier connection cannot be acknowledged on this one,
+        because packet ids are per connection. The broker redelivers it, and the redelivery
         overwrites the same point, so dropping the stale ack loses nothing.
         """
         with self._lock:
@@ -116,12 +116,12 @@ class BrokerSession:
 
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:  # noqa: ANN001
         if reason_code.is_failure:
-            logger.error("MQTT connect to %s:%s refused: %s", self._host, self._port, reason_code)
+            logger.error("MQTT connect to %s:%s rejected: %s", self._host, self._port, reason_code)
             return
         with self._lock:
             self._connection += 1
-        # Subscribe on every connect, whatever the session-present flag says: a broker that
-        # lost its persistence would otherwise leave the ingest connected but deaf.
+        # Subscribe on every connect, whatever the session-present flag reports, because a
+        # broker that lost its persistence would otherwise leave the ingest connected but deaf.
         client.subscribe(self._topic_filter, qos=1)
         self.connected.set()
         logger.info(
@@ -135,7 +135,7 @@ class BrokerSession:
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:  # noqa: ANN001
         for code in reason_codes:
             if code.is_failure:
-                logger.error("MQTT subscription to %s refused: %s", self._topic_filter, code)
+                logger.error("MQTT subscription to %s rejected: %s", self._topic_filter, code)
             else:
                 logger.info("MQTT subscription to %s granted (QoS %s)", self._topic_filter, code.value)
                 self.subscribed.set()

@@ -38,7 +38,7 @@ def ingest_paths(settings: Settings) -> tuple[Path, Path, Path]:
 
 
 class IngestService:
-    """Subscribes to every device topic and stores each valid reading exactly once."""
+    """Subscribe to every device topic and store each valid reading; a redelivery overwrites its own point."""
 
     def __init__(self, settings: Settings) -> None:
         dead_letter_path, spool_path, self._stats_path = ingest_paths(settings)
@@ -117,7 +117,7 @@ class IngestService:
             self._settings.mqtt_client_id, self._settings.mqtt_host, self._settings.mqtt_port,
             self._settings.influx_url, self._settings.influx_database,
         )
-        # The first stats file tells supervisors and the demo that the subscription stands.
+        # The first stats file tells supervisors and the demo that the subscription is in place.
         if self.session.subscribed.wait(30):
             self.report_stats()
         purged_at = 0.0
@@ -144,7 +144,7 @@ class IngestService:
         logger.info("ingest %s stopped", self._settings.mqtt_client_id)
 
     def report_stats(self) -> dict:
-        """Write the current self-metrics to the stats file and, if it answers, InfluxDB."""
+        """Write the current self-metrics to the stats file and, when it is reachable, to InfluxDB."""
         snapshot = self.stats.snapshot(
             in_flight=self.writer.in_flight(),
             spool_batches=len(self.spool),

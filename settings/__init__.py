@@ -87,7 +87,7 @@ class Settings(BaseSettings):
 
 
 class SettingsError(Exception):
-    """Raised when an environment variable holds an invalid value; the message is Chinese."""
+    """Raised when an environment variable contains an invalid value; the message is Chinese."""
 
 
 def _problem_zh(item: dict) -> str:
