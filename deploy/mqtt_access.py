@@ -45,6 +45,15 @@ def read_station_pairs(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def registry_station_pairs(database_url: str) -> list[tuple[str, str]]:
+    """Return (unit, station) codes of every station of an active heating unit in the registry."""
+    from storage.registry import list_heating_units, list_stations, session_scope
+
+    with session_scope(database_url) as session:
+        active = {unit.code for unit in list_heating_units(session, active=True)}
+        return [(station.unit.code, station.code) for station in list_stations(session) if station.unit.code in active]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the subcommands; help texts are Chinese, for operators."""
     parser = argparse.ArgumentParser(prog="mqtt_access", description="管理热力站 MQTT 账号和 Mosquitto 访问控制")
@@ -57,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="子命令")
 
     issue = commands.add_parser("issue-stations", help="为尚无账号的热力站签发账号")
-    issue.add_argument("--stations", type=Path, required=True, help="CSV 文件，每行 供热单位编码,热力站编码")
+    source = issue.add_mutually_exclusive_group(required=True)
+    source.add_argument("--stations", type=Path, help="CSV 文件，每行 供热单位编码,热力站编码")
+    source.add_argument("--from-registry", action="store_true",
+                        help="从登记库（HEATSCORE_DATABASE_URL）读取所有在用供热单位的热力站")
     gateway = commands.add_parser("issue-gateway", help="签发或更新一个覆盖多个热力站的网关账号")
     gateway.add_argument("name", help="网关账号名（字母、数字、下划线、点、连字符）")
     gateway.add_argument("--stations", type=Path, required=True, help="CSV 文件，每行 供热单位编码,热力站编码")
@@ -94,7 +106,8 @@ def run(arguments: argparse.Namespace) -> int:
         return 0
 
     if arguments.command == "issue-stations":
-        created = book.issue_stations(read_station_pairs(arguments.stations))
+        pairs = registry_station_pairs(settings.database_url) if arguments.from_registry else read_station_pairs(arguments.stations)
+        created = book.issue_stations(pairs)
         print(f"新签发 {len(created)} 个热力站账号：" + " ".join(account.username for account in created))
     elif arguments.command == "issue-gateway":
         account = book.issue_gateway(arguments.name, read_station_pairs(arguments.stations))
