@@ -83,3 +83,36 @@ def test_checkable_days_within_retention() -> None:
     days = checkable_days(date(2031, 3, 9), date(2031, 3, 10), raw_retention_days=3)
     assert days == [date(2031, 3, 7), date(2031, 3, 8), date(2031, 3, 9)]
     assert checkable_days(date(2031, 3, 1), date(2031, 3, 10), raw_retention_days=3) == []
+
+
+def test_late_reading_changes_season_figure(service_settings: Settings) -> None:
+    from scoring.season import compute_season_indicators
+    from storage.registry import create_heating_unit, create_household, create_season, create_station, session_scope
+    from storage.registry import upgrade_database
+
+    unit = f"S{uuid.uuid4().hex[:6]}"
+    first, second = date(2031, 3, 1), date(2031, 3, 2)
+    url = service_settings.database_url
+    upgrade_database(url)
+    with session_scope(url) as session:
+        create_heating_unit(session, code=unit, name="迟到数据单位", actor="test")
+        create_station(session, code=f"{unit}-S1", unit_code=unit, name="一站", household_count=1, actor="test")
+        create_household(session, code=f"{unit}-H1", station_code=f"{unit}-S1", measured=True, actor="test")
+        create_season(session, code="2030-2031", official_start=first, official_end=second,
+                      rubric_version="baotou-2024", actor="test")
+    write_room_hours(service_settings, unit, first, range(24), temp_c=20.0)
+    write_room_hours(service_settings, unit, second, range(0, 16), temp_c=20.0)  # 64 of 96: invalid for now
+
+    def season_rate() -> float | None:
+        with session_scope(url) as session:
+            return compute_season_indicators(service_settings, session, "2030-2031")[unit].get("room_compliance_rate").value
+
+    run_daily_rollup(service_settings, today=second + timedelta(days=1))
+    assert season_rate() == 1.0  # one valid, compliant household-day
+
+    # The backlog of the second day arrives cold: (64 × 20 + 32 × 10) ÷ 96 = 16.67 °C.
+    write_room_hours(service_settings, unit, second, range(16, 24), temp_c=10.0)
+    assert season_rate() == 1.0  # nothing changes until the next run
+
+    run_daily_rollup(service_settings, today=second + timedelta(days=2))
+    assert season_rate() == 0.5  # now two valid household-days, one compliant
