@@ -82,7 +82,9 @@ def season_household_days(
 
 
 def select_household_days(household_days: HouseholdDays, keep: np.ndarray) -> HouseholdDays:
-    """Return the household-days where keep is True."""
+    """Return the household-days where keep is True (the same object when keep is all True)."""
+    if keep.all():
+        return household_days
     arrays = {
         field.name: getattr(household_days, field.name)[keep]
         for field in dataclasses.fields(household_days)
@@ -198,10 +200,15 @@ def _household_counts(
     thresholds: IndicatorThresholds,
 ) -> dict[str, np.ndarray]:
     """Return per-household flags: measured, excluded, with valid days, compliant by share."""
-    rows = np.bincount(hd.household, minlength=households)
-    included_rows = np.bincount(hd.household, weights=included, minlength=households)
-    valid_rows = np.bincount(hd.household, weights=valid, minlength=households)
-    compliant_rows = np.bincount(hd.household, weights=compliant, minlength=households)
+    # One unweighted bincount over (household, flags) replaces four weighted passes over
+    # every household-day: bit 0 is included, bit 1 valid, bit 2 compliant.
+    flags = included.astype(np.int64) | (valid.astype(np.int64) << 1) | (compliant.astype(np.int64) << 2)
+    table = np.bincount(hd.household.astype(np.int64) * 8 + flags, minlength=households * 8).reshape(households, 8)
+    codes = np.arange(8)
+    rows = table.sum(axis=1)
+    included_rows = table[:, (codes & 1) > 0].sum(axis=1)
+    valid_rows = table[:, (codes & 2) > 0].sum(axis=1)
+    compliant_rows = table[:, (codes & 4) > 0].sum(axis=1)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(valid_rows > 0, compliant_rows / valid_rows, 0.0)
