@@ -141,6 +141,11 @@ def install_error_handlers(app: FastAPI) -> None:
         logger.error("Registry database error on %s: %s", request.url.path, error.orig)
         return error_response(503, "registry_unavailable", "业务数据库暂时不可用，请稍后重试")
 
+    @app.exception_handler(OverflowError)
+    async def handle_overflow(request: Request, error: OverflowError) -> JSONResponse:
+        # An id or offset beyond the database's 64-bit integers names nothing that exists.
+        return JSONResponse(_body("value_out_of_range", "请求中的数值超出允许范围"), status_code=422)
+
     @app.exception_handler(Exception)
     async def handle_unexpected(request: Request, error: Exception) -> SafeJSONResponse:
         logger.exception("unhandled error on %s", request.url.path)

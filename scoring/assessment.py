@@ -29,12 +29,16 @@ from scoring.annual import (
     assess,
     rank_season,
 )
+from pydantic import ValidationError
+
+from scoring.annual.entries import entry_problems, rules_by_code
 from scoring.rubric import Rubric, load_shipped_rubric, shipped_rubric_ids
 from storage.registry import (
     EntryStatus,
     HeatingUnit,
     Season,
     find_annual_result,
+    get_heating_unit,
     get_season,
     list_heating_units,
     list_manual_entries,
@@ -59,6 +63,7 @@ class SeasonAssessment:
     results: list[AssessmentResult]
     rankings: list[GroupRanking]
     skipped_frozen: list[str]
+    skipped_entries: list[str]
 
 
 def rubrics_for_season(season: Season) -> dict[str, Rubric]:
@@ -81,7 +86,57 @@ def rubrics_for_season(season: Season) -> dict[str, Rubric]:
     return rubrics
 
 
-def _manual_entries(session: Session, season_code: str, unit_code: str) -> list[ManualEntry]:
+ENTRY_KINDS = {"Item": "item", "Veto": "veto"}
+
+
+def _rule_kind(rubric: Rubric, code: str) -> str | None:
+    if any(rule.code == code for rule in rubric.bonuses):
+        return "bonus"
+    if any(rule.code == code for rule in rubric.deductions):
+        return "deduction"
+    rule = rules_by_code(rubric).get(code)
+    return ENTRY_KINDS.get(type(rule).__name__) if rule is not None else None
+
+
+def check_manual_entry(
+    session: Session,
+    *,
+    season_code: str,
+    unit_code: str,
+    code: str,
+    entry_kind: str,
+    source: str,
+    points: float | None,
+    value: float | None,
+) -> None:
+    """Raise AssessmentError, in Chinese, unless the entry fits the rubric that scores this unit."""
+    season = get_season(session, code=season_code)
+    unit = get_heating_unit(session, code=unit_code)
+    rubric = rubrics_for_season(season).get(unit.kind.value)
+    if rubric is None:
+        raise AssessmentError(f"供暖期 {season_code} 没有适用于该类单位的评分细则")
+
+    expected_kind = _rule_kind(rubric, code)
+    if expected_kind is None:
+        raise AssessmentError(f"编码 {code} 不是评分细则 {rubric.rubric_id} 中的考核项、加分、扣分或否决项")
+    if expected_kind != entry_kind:
+        raise AssessmentError(f"编码 {code} 在评分细则中属于 {expected_kind}，不能作为 {entry_kind} 录入")
+    try:
+        entry = ManualEntry(
+            entry_id="新录入", target=code, source=EntrySource(source), points=points, value=value,
+            entered_by="check", entered_at=datetime.now(timezone.utc),
+        )
+    except ValidationError as error:
+        raise AssessmentError(f"录入内容无效：{error.errors()[0]['msg']}") from None
+    problems = entry_problems(rubric, [entry])
+    if problems:
+        raise AssessmentError("；".join(problems))
+
+
+def _manual_entries(
+    session: Session, season_code: str, unit_code: str, rubric: Rubric, skipped: list[str]
+) -> list[ManualEntry]:
+    """Return the counted entries of a unit; entries the rubric cannot take are left out and listed."""
     entries = []
     for status in COUNTED_STATUSES:
         for row in list_manual_entries(session, season_code=season_code, unit_code=unit_code, status=status):
@@ -98,7 +153,17 @@ def _manual_entries(session: Session, season_code: str, unit_code: str) -> list[
                     entered_at=row.submitted_at or row.created_at,
                 )
             )
-    return entries
+    valid = []
+    for entry in entries:
+        problems = entry_problems(rubric, [entry])
+        if problems:
+            # Entries stored before the API checked them against the rubric must not stop
+            # the whole season; they are left out and reported for an inspector to correct.
+            skipped.append(f"{unit_code}：{'；'.join(problems)}")
+            logger.warning("manual entry %s of unit %s left out: %s", entry.entry_id, unit_code, problems)
+            continue
+        valid.append(entry)
+    return valid
 
 
 def _past_results(session: Session, season: Season, unit_code: str) -> list[PastResult]:
@@ -143,6 +208,7 @@ def assess_season(
     computed_at = computed_at or datetime.now(timezone.utc)
 
     results = []
+    skipped_entries: list[str] = []
     units: dict[str, HeatingUnit] = {}
     for unit in list_heating_units(session, active=True):
         rubric = rubrics.get(unit.kind.value)
@@ -154,7 +220,7 @@ def assess_season(
             company_name=unit.name,
             season_start_year=rubric.season_start_year,
             indicators=snapshot,
-            manual_entries=_manual_entries(session, season_code, unit.code),
+            manual_entries=_manual_entries(session, season_code, unit.code, rubric, skipped_entries),
             past_results=_past_results(session, season, unit.code),
         )
         results.append(assess(rubric, inputs))
@@ -163,7 +229,10 @@ def assess_season(
     rankings = rank_season(results, list({rubric.rubric_id: rubric for rubric in rubrics.values()}.values()))
     skipped = _store(session, season_code, results, rankings, actor, computed_at)
     logger.info("assessed season %s: %d units, %d frozen results kept", season_code, len(results), len(skipped))
-    return SeasonAssessment(season_code=season_code, results=results, rankings=rankings, skipped_frozen=skipped)
+    return SeasonAssessment(
+        season_code=season_code, results=results, rankings=rankings, skipped_frozen=skipped,
+        skipped_entries=skipped_entries,
+    )
 
 
 def _store(

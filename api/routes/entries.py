@@ -14,6 +14,7 @@ from api.entry_access import check_entry_readable, check_entry_writable, check_r
 from api.errors import ApiError
 from api.ranges import CODE_REGEX
 from api.routes.registry import scoped_unit
+from scoring.assessment import AssessmentError, check_manual_entry
 from storage.registry import (
     EntryKind,
     EntrySource,
@@ -132,12 +133,24 @@ def read_entries(
 def add_entry(season: SeasonCode, body: EntryCreate, principal: UserDep, session: SessionDep) -> EntryPublic:
     """新建草稿：供热单位填写本单位自评，检查员填写检查或抽查结果。"""
     check_source_allowed(principal, body.unit, body.source)
+    _check_against_rubric(session, season, body.unit, body.code, body.entry_kind, body.source, body.points, body.value)
     entry = create_manual_entry(
         session, season_code=season, unit_code=body.unit, code=body.code, entry_kind=body.entry_kind,
         source=body.source, points=body.points, value=body.value, note=body.note, actor=principal.username or "",
     )
     session.commit()
     return entry_public(entry)
+
+
+def _check_against_rubric(session, season, unit, code, entry_kind, source, points, value) -> None:  # noqa: ANN001
+    """Reject an entry the season's rubric cannot score, so it can never block the assessment."""
+    try:
+        check_manual_entry(
+            session, season_code=season, unit_code=unit, code=code, entry_kind=str(entry_kind),
+            source=str(source), points=points, value=value,
+        )
+    except AssessmentError as error:
+        raise ApiError(422, "entry_not_in_rubric", f"录入不符合评分细则：{error}") from None
 
 
 def _readable(session, principal, entry_id: int) -> ManualEntry:  # noqa: ANN001
@@ -160,6 +173,11 @@ def change_entry(entry_id: EntryId, body: EntryUpdate, principal: UserDep, sessi
     changes = body.model_dump(exclude_unset=True)
     if not changes:
         raise ApiError(422, "nothing_to_change", "请求中没有要修改的字段")
+    _check_against_rubric(
+        session, entry.season.code, entry.unit.code, changes.get("code", entry.code),
+        changes.get("entry_kind", entry.entry_kind), entry.source,
+        changes.get("points", entry.points), changes.get("value", entry.value),
+    )
     update_manual_entry(session, entry_id=entry_id, actor=principal.username or "", **changes)
     session.commit()
     return entry_public(entry)

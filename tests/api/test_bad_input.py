@@ -111,3 +111,13 @@ def test_metrics_count_requests_by_route(client):
 
     assert 'route="/api/v1/units/{unit}",status="401"' in text
     assert "heatscore_api_uptime_seconds" in text
+
+
+def test_huge_ids_and_offsets_are_422_not_500(client, headers_for):
+    inspector = headers_for("inspector")
+
+    for path in ("/api/v1/entries/99999999999999999999999", "/api/v1/households?offset=9223372036854775808"):
+        response = client.get(path, headers=inspector)
+
+        assert response.status_code == 422, path
+        assert response.json()["error"]["code"] == "value_out_of_range"

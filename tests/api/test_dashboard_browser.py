@@ -96,8 +96,9 @@ def test_inspector_sees_ranking_and_company_charts(live_server: str, page) -> No
     _log_in(page, live_server, "inspector")
     _wait_for(page, "ranking")
 
-    ranking = _series_points(page, "chart-ranking")
+    ranking = _series_points(page, "chart-ranking-heating_unit")
     assert ranking == [[92.5, 70.0]]
+    assert "null" not in page.inner_text("main")
     assert page.locator("table tbody tr").count() == 2
     assert "通报表扬" in page.inner_text("main")
     page.screenshot(path=str(ARTIFACTS / "ranking.png"), full_page=True)
@@ -132,7 +133,7 @@ def test_inspector_and_company_submit_entries(live_server: str, page) -> None:  
     _wait_for(page, "unit")
     page.goto(f"{live_server}/#/self-assessment")
     _wait_for(page, "self-assessment")
-    page.fill("#entry-points", "4.5")
+    page.fill("#entry-points", "2")
     page.fill("#entry-note", "客服热线记录齐全")
     page.click("#entry-form button[type=submit]")
     page.wait_for_function("document.querySelectorAll('#entry-list tbody tr').length === 1", timeout=10_000)
@@ -149,7 +150,8 @@ def test_inspector_and_company_submit_entries(live_server: str, page) -> None:  
     page.click("#entry-list tr:has-text('U01') button:has-text('采纳')")
     page.wait_for_function("document.querySelector('#entry-list tbody').innerText.includes('已采纳')", timeout=10_000)
     page.select_option("#entry-unit", "U02")
-    page.fill("#entry-points", "-2")
+    page.select_option("#entry-code", label="文明服务（service_courtesy）")
+    page.fill("#entry-points", "1.5")
     page.set_input_files("#entry-file", files=[{"name": "检查记录.pdf", "mimeType": "application/pdf",
                                                  "buffer": b"%PDF-1.4\n% inspection\n"}])
     page.click("#entry-form button[type=submit]")

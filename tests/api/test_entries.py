@@ -10,7 +10,7 @@ import pytest
 from api.evidence_types import MAX_EVIDENCE_BYTES
 
 ENTRIES = "/api/v1/seasons/2025-2026/entries"
-SELF_ENTRY = {"unit": "U01", "code": "service_hotline", "entry_kind": "item", "source": "self_assessment", "points": 4}
+SELF_ENTRY = {"unit": "U01", "code": "service_proactive", "entry_kind": "item", "source": "self_assessment", "points": 2}
 
 
 def _office_zip(folder: str) -> bytes:
@@ -34,13 +34,13 @@ def test_company_self_assessment_is_reviewed_by_inspector(client, headers_for):
     submitted = client.post(f"/api/v1/entries/{entry_id}/submit", headers=company)
     reviewed = client.post(f"/api/v1/entries/{entry_id}/review", json={"accept": False, "note": "缺少通话记录"},
                            headers=headers_for("inspector"))
-    edited = client.patch(f"/api/v1/entries/{entry_id}", json={"points": 3.5}, headers=company)
+    edited = client.patch(f"/api/v1/entries/{entry_id}", json={"points": 2.5}, headers=company)
 
     assert submitted.json()["status"] == "submitted"
     assert reviewed.json()["status"] == "rejected"
     assert reviewed.json()["reviewed_by"] == "inspector"
     assert edited.json()["status"] == "draft"
-    assert edited.json()["points"] == 3.5
+    assert edited.json()["points"] == 2.5
 
 
 def test_company_cannot_review(client, headers_for):
@@ -184,3 +184,28 @@ def test_entry_list_filters_by_status(client, headers_for):
     response = client.get(ENTRIES, params={"status": "submitted"}, headers=headers_for("inspector"))
 
     assert [entry["id"] for entry in response.json()] == [first]
+
+
+def test_entry_outside_rubric_rejected(client, headers_for):
+    inspector = headers_for("inspector")
+    unknown = {"unit": "U01", "code": "nonsense", "entry_kind": "item", "source": "inspection", "points": 1}
+    too_many = {"unit": "U01", "code": "service_proactive", "entry_kind": "item", "source": "inspection", "points": 999}
+    wrong_kind = {"unit": "U01", "code": "service_proactive", "entry_kind": "bonus", "source": "inspection", "points": 1}
+
+    responses = [client.post("/api/v1/seasons/2025-2026/entries", json=body, headers=inspector)
+                 for body in (unknown, too_many, wrong_kind)]
+
+    assert [response.status_code for response in responses] == [422, 422, 422]
+    assert all(response.json()["error"]["code"] == "entry_not_in_rubric" for response in responses)
+    assert "nonsense" in responses[0].json()["error"]["message"]
+    assert "超过上限" in responses[1].json()["error"]["message"]
+
+
+def test_edit_cannot_push_entry_outside_rubric(client, headers_for):
+    company = headers_for("company1")
+    entry_id = _draft(client, company)
+
+    edited = client.patch(f"/api/v1/entries/{entry_id}", json={"points": 50}, headers=company)
+
+    assert edited.status_code == 422
+    assert edited.json()["error"]["code"] == "entry_not_in_rubric"

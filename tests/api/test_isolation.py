@@ -24,7 +24,7 @@ FOREIGN_REQUESTS = [
     ("GET", "/api/v1/devices?unit=U02", None),
     ("GET", "/api/v1/seasons/2025-2026/entries?unit=U02", None),
     ("POST", "/api/v1/seasons/2025-2026/entries",
-     {"unit": "U02", "code": "service_hotline", "entry_kind": "item", "source": "self_assessment", "points": 1}),
+     {"unit": "U02", "code": "service_proactive", "entry_kind": "item", "source": "self_assessment", "points": 1}),
     ("GET", f"/api/v1/entries/{DRAFT}", None),
     ("PATCH", f"/api/v1/entries/{DRAFT}", {"points": 5}),
     ("POST", f"/api/v1/entries/{DRAFT}/submit", None),

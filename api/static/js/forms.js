@@ -12,7 +12,8 @@ async function rubricChoices(season, selfAssessment) {
   const choices = [];
   const add = (rules, kind) => rules.filter((rule) => !selfAssessment || rule.self_assessment)
     .forEach((rule) => choices.push({ code: rule.code, kind, label: rule.name + "（" + rule.code + "）" }));
-  rubric.areas.forEach((area) => add(area.items, "item"));
+  // Automatic items are scored from the indicators, so only manual items take entries.
+  rubric.areas.forEach((area) => add(area.items.filter((item) => item.mode === "manual"), "item"));
   add(rubric.bonuses, "bonus");
   add(rubric.deductions, "deduction");
   add(rubric.vetoes, "veto");

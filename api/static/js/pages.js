@@ -36,22 +36,29 @@ HS.routes.ranking = async function (view, args, query) {
     seasons.map((item) => HS.el("option", item.code === season ? { value: item.code, selected: "" } : { value: item.code }, item.code + " 供暖期")));
   const exportLinks = ["csv", "xlsx"].map((format) => HS.el("button", { type: "button", onclick: () => HS.download(
     "/api/v1/exports/ranking?season=" + season + "&format=" + format, "考核排名-" + season + "." + format) }, "导出 " + format.toUpperCase()));
-  const rows = ranking.data.map((row) => HS.el("tr", {},
+  // Heating units and CHP heat sources are ranked separately, as the rules assess them.
+  const groups = [["heating_unit", "供热单位"], ["chp_source", "热电联产热源单位"]]
+    .map(([kind, title]) => ({ kind, title, data: ranking.data.filter((row) => (row.kind || "heating_unit") === kind) }))
+    .filter((group) => group.data.length);
+  const rowsOf = (data) => data.map((row) => HS.el("tr", {},
     HS.el("td", { class: "num" }, row.rank ?? "—"),
     HS.el("td", {}, HS.el("a", { href: "#/unit/" + row.unit + "?season=" + season }, row.name), " ", HS.el("span", { class: "note" }, row.unit)),
     HS.el("td", { class: "num" }, HS.number(row.total, 2)),
     HS.el("td", {}, row.grade + (row.vetoed ? "（否决）" : "")),
     HS.el("td", {}, consequenceText(row)),
     HS.el("td", {}, HS.el("span", { class: row.published ? "tag ok" : "tag pending" }, row.published ? "已公布" : "未公布"))));
+  const sections = groups.flatMap((group) => [
+    HS.el("h2", {}, group.title),
+    HS.el("div", { class: "card" }, HS.el("div", { id: "chart-ranking-" + group.kind, class: "chart" })),
+    HS.el("div", { class: "card" }, HS.table(["排名", group.title, "总分", "等级", "排名后果", "状态"], rowsOf(group.data))),
+  ]);
   view.replaceChildren(
     HS.el("h1", {}, "供热单位考核排名"),
     HS.el("div", { class: "toolbar" }, picker, ...exportLinks),
-    ranking.reason ? HS.el("p", { class: "note" }, ranking.reason) : null,
-    HS.el("div", { class: "card" }, HS.el("div", { id: "chart-ranking", class: "chart" })),
-    HS.el("div", { class: "card" }, HS.table(["排名", "供热单位", "总分", "等级", "排名后果", "状态"], rows)));
-  if (ranking.data.length) {
-    HS.barChart("chart-ranking", season + " 供暖期总分", ranking.data.map((row) => row.name), ranking.data.map((row) => row.total), " 分");
-  }
+    ...(ranking.reason ? [HS.el("p", { class: "note" }, ranking.reason)] : []),
+    ...sections);
+  groups.forEach((group) => HS.barChart("chart-ranking-" + group.kind, season + " 供暖期总分（" + group.title + "）",
+    group.data.map((row) => row.name), group.data.map((row) => row.total), " 分"));
 };
 
 // Download through fetch so the bearer token is sent, then hand the file to the browser.
