@@ -144,7 +144,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OverflowError)
     async def handle_overflow(request: Request, error: OverflowError) -> JSONResponse:
         # An id or offset beyond the database's 64-bit integers names nothing that exists.
-        return JSONResponse(_body("value_out_of_range", "请求中的数值超出允许范围"), status_code=422)
+        return SafeJSONResponse(_body("value_out_of_range", "请求中的数值超出允许范围"), status_code=422)
 
     @app.exception_handler(Exception)
     async def handle_unexpected(request: Request, error: Exception) -> SafeJSONResponse:
