@@ -10,7 +10,10 @@ import pytest
 
 from heatscore.season_demo import SEASON_CODE, run_season_demo
 from scoring.annual import AssessmentResult
-from storage.registry import list_annual_results, session_scope
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from storage.registry import create_user, list_annual_results, session_scope
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -30,3 +33,16 @@ def test_season_demo_finds_every_fault_and_ranks(service_settings, capsys):
     for result in results.values():
         assert sum(line.points for line in result.lines) == result.total
     assert (service_settings.data_dir / "reports" / SEASON_CODE / "ranking.html").exists()
+
+    # The API's figure for the season's dates is the one the annual result used.
+    client = TestClient(create_app(service_settings))
+    with session_scope(service_settings.database_url) as session:
+        create_user(session, username="check.inspector", password="inspector-pass-1", role="inspector", actor="test")
+    token = client.post("/api/v1/auth/token", data={"username": "check.inspector", "password": "inspector-pass-1"})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    for unit in ("U01", "U03"):
+        answer = client.get(f"/api/v1/units/{unit}/indicators", params={"from": "2024-10-15", "to": "2025-04-15"},
+                            headers=headers)
+        used = results[unit].inputs.indicators.get("room_compliance_rate").value
+        assert answer.status_code == 200
+        assert answer.json()["room_compliance"]["rate"] == pytest.approx(used, abs=1e-6)

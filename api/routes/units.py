@@ -18,6 +18,7 @@ from api.errors import ApiError
 from api.lookups import readable_unit
 from api.ranges import CODE_REGEX, DateFrom, DateTo, check_range
 from scoring.compliance import unit_compliance
+from scoring.season.range_view import room_indicators_between
 from scoring.rollup import UNIT_DAY_MEASUREMENT
 from storage.influx import InfluxClient, InfluxError
 from storage.registry import HeatingUnit, Station, UnitKind, User
@@ -112,6 +113,21 @@ def read_unit(unit: UnitCode, principal: PrincipalDep, session: SessionDep) -> U
                       active=found.active, station_count=stations or 0)
 
 
+def _registered_unit_compliance(settings, session, unit: str, date_from, date_to) -> RoomComplianceIndicator:  # noqa: ANN001
+    """Compute 室温达标率 as the season figures do: registry exclusions and extreme-cold days left out."""
+    group = room_indicators_between(settings, session, date_from, date_to).get(unit)
+    if group is None:
+        return RoomComplianceIndicator(rate=None, reason="该单位已停用或没有登记住户",
+                                       household_days=0, valid_household_days=0, compliant_household_days=0)
+    return RoomComplianceIndicator(
+        rate=group.compliance.value,
+        reason=group.compliance.reason,
+        household_days=group.household_days - group.cold_excluded_days,
+        valid_household_days=group.valid_days,
+        compliant_household_days=group.compliant_days,
+    )
+
+
 def _check_indicator_access(principal, unit: str) -> None:  # noqa: ANN001
     """Admit staff and the unit's own company; everyone else must log in first."""
     if not principal.authenticated:
@@ -133,18 +149,23 @@ def read_unit_indicators(
     check_range(date_from, date_to)
     _check_indicator_access(principal, unit)
 
-    results = unit_compliance(influx, date_from, date_to, ZoneInfo(settings.timezone))
-    found = results.get(unit)
+    registered = session.scalar(sa.select(HeatingUnit.id).where(HeatingUnit.code == unit))
+    if registered is not None:
+        indicator = _registered_unit_compliance(settings, session, unit, date_from, date_to)
+        return UnitIndicators(unit=unit, date_from=date_from, date_to=date_to, room_compliance=indicator)
+
+    # A unit that only exists in the readings (not yet registered) gets the plain rollup
+    # sums: without the registry no household can be excluded.
+    found = unit_compliance(influx, date_from, date_to, ZoneInfo(settings.timezone)).get(unit)
     if found is None:
-        registered = session.scalar(sa.select(HeatingUnit.id).where(HeatingUnit.code == unit))
-        if registered is None and unit not in _timeseries_units(influx):
+        if unit not in _timeseries_units(influx):
             raise ApiError(404, "unit_not_found", f"供热单位 '{unit}' 不存在或尚无数据")
         indicator = RoomComplianceIndicator(rate=None, reason="该日期范围内没有户日汇总数据",
                                             household_days=0, valid_household_days=0, compliant_household_days=0)
     else:
         indicator = RoomComplianceIndicator(
             rate=found.rate,
-            reason=None if found.rate is not None else "该日期范围内没有有效户日",
+            reason="该单位尚未登记，未剔除报停、自主调节住户" if found.rate is not None else "该日期范围内没有有效户日",
             household_days=found.household_days,
             valid_household_days=found.valid_household_days,
             compliant_household_days=found.compliant_household_days,
