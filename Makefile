@@ -26,7 +26,7 @@ test-deps: venv
 	bash deploy/test-deps.sh
 
 demo: venv services
-	$(BIN)/heatscore demo
+	$(BIN)/heatscore --log-level WARNING demo
 
 test: venv services test-deps
 	$(BIN)/python -m pytest

@@ -55,9 +55,16 @@ def add_admin_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_admin_command(settings: Settings, arguments: argparse.Namespace) -> int:
     """Run one administrative subcommand; return the exit code."""
+    import sqlalchemy.exc
+
+    from scoring.annual import AssessmentInputError
     from storage.registry import RegistryError, upgrade_database
 
-    upgrade_database(settings.database_url)
+    try:
+        upgrade_database(settings.database_url)
+    except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.OperationalError) as error:
+        print(f"错误：无法打开关系数据库（HEATSCORE_DATABASE_URL）：{str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
     handlers = {
         "migrate": lambda: print("关系数据库结构已是最新"),
         "registry": lambda: _import_registry(settings, arguments),
@@ -67,9 +74,15 @@ def run_admin_command(settings: Settings, arguments: argparse.Namespace) -> int:
     }
     try:
         result = handlers[arguments.command]()
-    except RegistryError as error:
+    except (RegistryError, AssessmentInputError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return 1
+    except OSError as error:
+        print(f"错误：无法读写文件 {error.filename}：{error.strerror}", file=sys.stderr)
+        return 1
+    except EOFError:
+        print("错误：没有读到输入；请通过 --password-env 指定的环境变量提供密码", file=sys.stderr)
+        return 2
     return result or 0
 
 
@@ -104,6 +117,13 @@ def _season(settings: Settings, arguments: argparse.Namespace) -> int:
     from storage.registry import create_season, freeze_season_results, session_scope
 
     if arguments.season_command == "create":
+        from scoring.rubric import load_shipped_rubric, shipped_rubric_ids
+
+        try:
+            load_shipped_rubric(arguments.rubric)
+        except Exception:  # noqa: BLE001 - any failure means the id is unusable
+            print(f"错误：评分细则 '{arguments.rubric}' 不存在；可用：{'、'.join(shipped_rubric_ids())}", file=sys.stderr)
+            return 2
         with session_scope(settings.database_url) as session:
             create_season(session, code=arguments.code, official_start=date.fromisoformat(arguments.start),
                           official_end=date.fromisoformat(arguments.end), rubric_version=arguments.rubric,
@@ -137,6 +157,8 @@ def assess_and_print(settings: Settings, season_code: str, actor: str) -> int:
         print()
     if outcome.skipped_frozen:
         print(f"已冻结、未重新计算的单位：{', '.join(outcome.skipped_frozen)}")
+    for problem in outcome.skipped_entries:
+        print(f"未计入的人工录入（不符合评分细则，请检查员更正）：{problem}")
     return 0
 
 

@@ -39,6 +39,16 @@ class ChineseHelpParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}：错误：{message}\n")
 
 
+def _positive_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' 不是整数") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{count} 不是正整数")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe every subcommand and option (help texts are Chinese, for operators)."""
     parser = ChineseHelpParser(prog="heatscore", description="包头市供热质量自动考核平台")
@@ -47,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="订阅 MQTT 读数并写入 InfluxDB")
     ingest.add_argument("--stats", action="store_true", help="只显示本接入进程最近一次写出的运行统计，然后退出")
-    ingest.add_argument("--dead-letters", type=int, metavar="N", help="只显示最近 N 条被拒收的消息及原因，然后退出")
+    ingest.add_argument("--dead-letters", type=_positive_count, metavar="N", help="只显示最近 N 条被拒收的消息及原因，然后退出")
 
     commands.add_parser("scheduler", help="运行定时计算任务（每个部署只能运行一个）")
 
@@ -83,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         level=arguments.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every request at INFO; the ingest sends several per second.
+    # httpx logs every request at INFO (the ingest sends several per second) and alembic
+    # logs its plugins on every start; neither helps an operator.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -117,14 +129,15 @@ def _run_ingest(settings: Settings, arguments: argparse.Namespace) -> int:
         if not stats_path.exists():
             print(f"尚无统计：接入进程 {settings.mqtt_client_id} 还没有写出 {stats_path}")
             return 1
-        print(json.dumps(json.loads(stats_path.read_text("utf-8")), ensure_ascii=False, indent=2))
+        print_ingest_stats(json.loads(stats_path.read_text("utf-8")), settings.timezone)
         return 0
     if arguments.dead_letters is not None:
         store = DeadLetterStore(dead_letter_path)
         for entry in store.recent(arguments.dead_letters):
             payload = entry["payload"].decode("utf-8", errors="replace")[:200]
             print(f"#{entry['id']} 主题 {entry['topic']} 原因[{entry['reason_code']}] {entry['reason']}\n    负载 {payload}")
-        print(f"按原因统计：{store.count_by_reason()}")
+        counts = store.count_by_reason()
+        print("按原因统计：" + ("，".join(f"{code} {count} 条" for code, count in sorted(counts.items())) or "无"))
         return 0
 
     service = IngestService(settings)
@@ -132,6 +145,37 @@ def _run_ingest(settings: Settings, arguments: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: service.stop())
     service.run()
     return 0
+
+
+STAT_LABELS = {
+    "received": "已接收消息",
+    "stored": "已写入读数",
+    "dead_lettered": "已转入死信",
+    "retried_writes": "重试写入次数",
+    "spooled_batches_total": "累计缓存到磁盘的批次",
+    "stale_acks": "连接断开后作废的确认",
+    "in_flight": "等待确认的消息",
+    "spool_batches": "磁盘缓存中的批次",
+    "spool_bytes": "磁盘缓存字节数",
+    "batches": "已写入批次",
+    "batch_latency_ms_mean": "批次平均延迟（毫秒）",
+    "batch_latency_ms_max": "批次最大延迟（毫秒）",
+    "uptime_s": "运行时间（秒）",
+}
+
+
+def print_ingest_stats(snapshot: dict, zone_name: str) -> None:
+    """Print an ingest stats snapshot as a Chinese table."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    written = datetime.fromtimestamp(snapshot.get("written_at_ms", 0) / 1000, tz=ZoneInfo(zone_name))
+    print(f"接入进程 {snapshot.get('client_id', '')} 的运行统计（写于 {written:%Y-%m-%d %H:%M:%S}）")
+    for key, label in STAT_LABELS.items():
+        if key in snapshot:
+            print(f"  {label}：{snapshot[key]}")
+    rejected = snapshot.get("rejected_by_reason") or {}
+    print("  按原因拒收：" + ("，".join(f"{code} {count} 条" for code, count in sorted(rejected.items())) or "无"))
 
 
 def _run_scheduler(settings: Settings, arguments: argparse.Namespace) -> int:

@@ -44,8 +44,12 @@ class DeviceTopic:
 
 
 def subscription_filter(prefix: str, share_group: str = "") -> str:
-    """Return the filter that covers every device topic, shared when a group is given."""
-    topic_filter = f"{prefix}/+/+/+/+"
+    """Return the filter that covers the whole prefix, shared when a group is given.
+
+    It takes every level under the prefix, not just well-formed device topics, so that a
+    message on a malformed topic reaches the dead-letter store instead of vanishing.
+    """
+    topic_filter = f"{prefix}/#"
     if share_group:
         return f"$share/{share_group}/{topic_filter}"
     return topic_filter

@@ -12,7 +12,7 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "HEATSCORE_"
@@ -77,6 +77,20 @@ class Settings(BaseSettings):
     api_port: int = Field(8000, ge=1, le=65535)
     secret_key: str = "change-me-in-production"
 
+    @field_validator("influx_url")
+    @classmethod
+    def _check_influx_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql")):
+            raise ValueError("must start with sqlite:/// or postgresql")
+        return value
+
     @property
     def sqlite_path(self) -> Path | None:
         """Return the SQLite file behind ``database_url``, or None for other databases."""
@@ -100,7 +114,11 @@ def _problem_zh(item: dict) -> str:
         "greater_than_equal": f"不得小于 {context.get('ge')}",
         "greater_than": f"必须大于 {context.get('gt')}",
         "less_than_equal": f"不得大于 {context.get('le')}",
-        "literal_error": f"必须是以下之一：{context.get('expected')}",
+        "literal_error": f"必须是以下之一：{str(context.get('expected')).replace(' or ', '、')}",
+        "value_error": {
+            "must start with http:// or https://": "必须以 http:// 或 https:// 开头",
+            "must start with sqlite:/// or postgresql": "必须以 sqlite:/// 或 postgresql 开头",
+        }.get(str(context.get("error")), "取值无效"),
         "path_type": "必须是路径",
     }
     return problems.get(item["type"], f"取值无效（{item['msg']}）")

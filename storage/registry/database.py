@@ -117,7 +117,7 @@ def upgrade_database(database_url: str) -> None:
     SQLite write lock (up to the 10 s busy timeout) or on a PostgreSQL advisory lock.
     """
     _ensure_sqlite_folder(sa.make_url(database_url))
-    logger.info("Upgrading registry database %s", sa.make_url(database_url).render_as_string(hide_password=True))
+    logger.debug("Upgrading registry database %s", sa.make_url(database_url).render_as_string(hide_password=True))
     with _UPGRADE_LOCK:
         command.upgrade(alembic_config(database_url), "head")
 

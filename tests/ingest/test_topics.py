@@ -35,5 +35,5 @@ def test_malformed_topics_rejected(topic, fragment):
 
 
 def test_subscription_filter_plain_and_shared():
-    assert subscription_filter(PREFIX) == "heatscore/v1/+/+/+/+"
-    assert subscription_filter(PREFIX, "ingest") == "$share/ingest/heatscore/v1/+/+/+/+"
+    assert subscription_filter(PREFIX) == "heatscore/v1/#"
+    assert subscription_filter(PREFIX, "ingest") == "$share/ingest/heatscore/v1/#"
