@@ -105,7 +105,7 @@ def _check_fault(fault: dict, snapshots: dict, vetoed: set[str], truth: dict) ->
 
 def print_checks(checks: list[FaultCheck]) -> None:
     """Print the check table in Chinese."""
-    print("\n注入故障核对（平台计算结果 对比 模拟真值）")
+    print(f"\n注入故障核对（平台计算结果 对比 模拟真值；比率允许相差 {RATE_TOLERANCE * 100:g} 个百分点）")
     print(f"{'核对项':<24}{'真值':<36}{'平台结果':<30}结论")
     for check in checks:
         print(f"{check.subject:<24}{check.expected:<36}{check.found:<30}{'一致' if check.passed else '不一致'}")
