@@ -89,8 +89,10 @@ def read_xlsx(path: Path) -> Sheet:
     """Read the first worksheet of an .xlsx file, with formulas as their cached values."""
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(f"无法读取 Excel 文件：{error}。请确认文件是 .xlsx 格式") from None
+    except zipfile.BadZipFile:
+        raise ImportFileError(f"无法读取 Excel 文件 '{path.name}'：文件内容不是 .xlsx 格式（可能是 .xls 或改了扩展名的其他文件），请在 Excel 中另存为 .xlsx") from None
+    except (KeyError, OSError, ValueError) as error:
+        raise ImportFileError(f"无法读取 Excel 文件 '{path.name}'（{error}）。请确认文件是 .xlsx 格式") from None
 
     try:
         sheet = workbook.worksheets[0]
