@@ -21,6 +21,7 @@ router = APIRouter(prefix="/api/v1/exports", tags=["导出"])
 
 Format = Annotated[Literal["csv", "xlsx"], Query(alias="format", description="文件格式：csv 或 xlsx")]
 
+UNIT_KIND_ZH = {"heating_unit": "供热单位", "chp_source": "热电联产热源单位"}
 RANKING_HEADER = ["排名", "单位编号", "单位名称", "单位类型", "总分", "等级", "否决", "排名后果", "已公布", "评分细则版本"]
 DAILY_HEADER = ["日期", "有读数户日", "有效户日", "室温达标率", "低温率", "高温率", "平均室温(°C)",
                 "停热次数", "停热时长(小时)", "单位面积耗热量(GJ/m²)", "说明"]
@@ -38,7 +39,7 @@ def export_ranking(
     for result in visible_results(session, principal, season, None):
         row = result_row(result)
         consequences = "；".join(item.title for item in row.consequences)
-        rows.append([row.rank, row.unit, row.name, row.kind, row.total, row.grade, "是" if row.vetoed else "否",
+        rows.append([row.rank, row.unit, row.name, UNIT_KIND_ZH.get(row.kind, row.kind), row.total, row.grade, "是" if row.vetoed else "否",
                      consequences, "是" if row.published else "否", row.rubric_version])
     return table_response(f"ranking-{season}", f"{season} 考核排名", RANKING_HEADER, rows, file_format)
 
