@@ -75,7 +75,7 @@ def test_ranking_csv_export(client, headers_for):
     lines = text.splitlines()
     assert response.headers["content-type"].startswith("text/csv")
     assert lines[0].startswith("排名,单位编号,单位名称")
-    assert lines[1].startswith("1,U01,华北供热公司,heating_unit,92.5,优秀,否,通报表扬,是")
+    assert lines[1].startswith("1,U01,华北供热公司,供热单位,92.5,优秀,否,通报表扬,是")
     assert len(lines) == 3
 
 
@@ -85,7 +85,7 @@ def test_ranking_xlsx_export(client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("排名", "单位编号", "单位名称")
-    assert rows[1][:5] == (1, "U01", "华北供热公司", "heating_unit", 92.5)
+    assert rows[1][:5] == (1, "U01", "华北供热公司", "供热单位", 92.5)
     assert len(rows) == 2
 
 
