@@ -55,13 +55,20 @@ RUBRICS = {"heating_unit": "baotou-2024", "chp_source": "baotou-chp-2024"}
 INSPECTION_SHARES = {"U01": 0.97, "U02": 0.75, "U03": 0.9, "U04": 0.6, "CHP01": 0.9}
 INGEST_PROCESSES = 2
 DEMO_USER = "demo.inspector"
+# The demo gives up when InfluxDB's counts stop growing for this long.
+STALL_TIMEOUT_S = 120
 
 
 def run_season_demo(settings: Settings) -> int:
     """Run the whole season once; return 0 when every fault check passes."""
     started = time.monotonic()
     simulation = settings.data_dir / "simulation"
-    plan = season_plan(CityConfig(), SeasonConfig(season_year=SEASON_YEAR), faults="standard", replay=ReplayMix())
+    plan = season_plan(
+        CityConfig(),
+        SeasonConfig(season_year=SEASON_YEAR, prefix=settings.mqtt_topic_prefix),
+        faults="standard",
+        replay=ReplayMix(),
+    )
     first_day = plan.window.first_day
     last_day = first_day + timedelta(days=plan.window.days - 1)
     print(f"供暖期 {SEASON_CODE} 演示：{first_day} 至 {last_day}（{plan.window.days} 天），"
@@ -204,7 +211,8 @@ def _wait_until_stored(settings: Settings, first_day: date, last_day: date, expe
     start_ms = local_day_start_ms(day_number(first_day), zone)
     end_ms = local_day_start_ms(day_number(last_day) + 1, zone)
     measurements = {"room": "room_reading", "station": "station_reading", "meter": "meter_reading"}
-    deadline = time.monotonic() + 1800
+    previous: dict[str, int] = {}
+    last_progress = time.monotonic()
     with InfluxClient.from_settings(settings) as influx:
         while True:
             stored = {}
@@ -216,6 +224,11 @@ def _wait_until_stored(settings: Settings, first_day: date, last_day: date, expe
             if all(stored[kind] >= expected.get(kind, 0) for kind in measurements):
                 print(f"InfluxDB 已存储全部读数：{stored}")
                 return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"读数未能全部写入 InfluxDB：已存储 {stored}，应为 {expected}")
+            if stored != previous:
+                previous, last_progress = stored, time.monotonic()
+            elif time.monotonic() - last_progress > STALL_TIMEOUT_S:
+                raise TimeoutError(
+                    f"{STALL_TIMEOUT_S} 秒内没有新读数写入 InfluxDB：已存储 {stored}，应为 {expected}；"
+                    f"请查看 {settings.data_dir}/ingest-demo-*.log 和 heatscore ingest --dead-letters 20"
+                )
             time.sleep(1.0)
