@@ -21,11 +21,19 @@ def _parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' 不是有效日期，格式应为 YYYY-MM-DD") from None
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """A help formatter that introduces the usage line in Chinese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseHelpParser(argparse.ArgumentParser):
-    """An argument parser whose own headings and help option read in Chinese."""
+    """An argument parser whose own headings, usage line and help option read in Chinese."""
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
@@ -35,6 +43,8 @@ class ChineseHelpParser(argparse.ArgumentParser):
         message = message.replace("the following arguments are required:", "缺少必需参数：")
         message = message.replace("invalid choice:", "无效选项：").replace("choose from", "可选")
         message = message.replace("unrecognized arguments:", "无法识别的参数：")
+        message = message.replace("invalid int value:", "不是整数：").replace("expected one argument", "缺少取值")
+        message = message.replace("argument ", "参数 ", 1) if message.startswith("argument ") else message
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n")
 
