@@ -1,9 +1,9 @@
 """The annual assessment of a season: registry and indicators in, ranked results stored.
 
-For each active heating unit and CHP heat source the assessment gathers the season's
-indicator snapshot, the manual entries that count (submitted or accepted; drafts and
-rejected entries do not) and the stored results of earlier seasons, runs the rubric
-engine, ranks each unit kind separately and stores every result with its rank,
+For each active heating unit and CHP heat source the assessment gathers three inputs:
+the season's indicator snapshot, the manual entries that count (submitted or accepted,
+not drafts or rejected ones) and the stored results of earlier seasons. It runs the
+rubric engine, ranks each unit kind separately and stores every result with its rank,
 consequences and full explanation. A frozen result is never overwritten.
 """
 
@@ -57,7 +57,7 @@ class AssessmentError(RuntimeError):
 
 @dataclass(frozen=True)
 class SeasonAssessment:
-    """What one run produced: every result and the ranking of each unit kind."""
+    """Outcome of one assessment run: every result, the ranking of each unit kind, what was skipped."""
 
     season_code: str
     results: list[AssessmentResult]
@@ -120,7 +120,10 @@ def check_manual_entry(
     if expected_kind is None:
         raise AssessmentError(f"编码 {code} 不是评分细则 {rubric.rubric_id} 中的考核项、加分、扣分或否决项")
     if expected_kind != entry_kind:
-        raise AssessmentError(f"编码 {code} 在评分细则中属于 {expected_kind}，不能作为 {entry_kind} 录入")
+        names = {"item": "考核项", "bonus": "加分", "deduction": "扣分", "veto": "否决项"}
+        raise AssessmentError(
+            f"编码 {code} 在评分细则中属于{names[expected_kind]}，不能作为{names.get(entry_kind, entry_kind)}录入"
+        )
     try:
         entry = ManualEntry(
             entry_id="新录入", target=code, source=EntrySource(source), points=points, value=value,
@@ -157,8 +160,8 @@ def _manual_entries(
     for entry in entries:
         problems = entry_problems(rubric, [entry])
         if problems:
-            # Entries stored before the API checked them against the rubric must not stop
-            # the whole season; they are left out and reported for an inspector to correct.
+            # Entries stored before the API checked them against the rubric must not stop the
+            # whole season. They are left out and reported for an inspector to correct.
             skipped.append(f"{unit_code}：{'；'.join(problems)}")
             logger.warning("manual entry %s of unit %s left out: %s", entry.entry_id, unit_code, problems)
             continue

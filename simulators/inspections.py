@@ -1,7 +1,7 @@
 """Simulated inspection results for the manual rubric items, so a demo season can be scored.
 
 A real season gets these from the bureau's inspectors and the companies' self-assessment;
-the simulator stands in for them with one accepted inspection entry per manual item,
+the simulator replaces them with one accepted inspection entry per manual item,
 scoring each company at a fixed share of the item's maximum points.
 """
 
@@ -15,7 +15,7 @@ from scoring.rubric import Rubric
 from storage.registry import EntryKind, EntrySource, create_manual_entry, review_manual_entry, submit_manual_entry
 
 INSPECTOR = "simulated-inspector"
-# Nobody may review an entry they entered, so a second simulated person accepts them.
+# A reviewer may not accept an entry they entered, so a second simulated person accepts them.
 REVIEWER = "simulated-reviewer"
 
 
