@@ -78,8 +78,19 @@ def read_csv(path: Path) -> Sheet:
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(first_line))
 
+    records = []
     try:
-        records = [(number, list(cells)) for number, cells in enumerate(reader, start=1)]
+        start_line = 1
+        for cells in reader:
+            # A cell spanning lines means an unclosed quote swallowed the rows after it;
+            # importing the rest would silently drop those rows, so the file is rejected.
+            if any("\n" in cell for cell in cells):
+                raise ImportFileError(
+                    f"CSV 文件第 {start_line} 行的引号没有闭合，第 {start_line} 至 {reader.line_num} 行被读成了一行；"
+                    "请检查该行的双引号后重新导入"
+                )
+            records.append((start_line, list(cells)))
+            start_line = reader.line_num + 1
     except csv.Error as error:
         raise ImportFileError(f"CSV 文件格式错误（第 {reader.line_num} 行附近）：{error}") from None
     return _split_header(records, "csv", encoding)

@@ -239,3 +239,14 @@ def test_summary_lists_errors_in_chinese(session: Session, tmp_path: Path) -> No
     assert "数据行 1 行，成功 0 行，失败 1 行" in summary
     assert "错误：第 2 行：供热单位编号 '坏 编号' 无效" in summary
     assert not report.ok
+
+
+def test_unclosed_quote_rejects_file_with_line_numbers(tmp_path):
+    from storage.registry import ImportFileError
+    from storage.registry.import_reader import read_csv
+
+    path = tmp_path / "broken.csv"
+    path.write_text('供热单位编号,供热单位名称\nU01,"青山热力\nU02,昆都仑供热\nU03,东河热力\n', "utf-8")
+
+    with pytest.raises(ImportFileError, match="第 2 行的引号没有闭合，第 2 至 4 行"):
+        read_csv(path)
