@@ -166,7 +166,7 @@ def peak_rss_mb(process: subprocess.Popen) -> float:
 
 
 def measure_heatscore(prefix: str, count: int, database: str, processes: int) -> tuple[float, float]:
-    """Queue N messages for heatscore's session(s), then time until InfluxDB holds them all."""
+    """Queue N messages for heatscore's session(s), then time until InfluxDB contains them all."""
     data_dir = Path(f"/tmp/heatscore-bench-{uuid.uuid4().hex[:6]}")
     group = "bench" if processes > 1 else ""
     client_ids = [f"bench-ingest-{index}-{uuid.uuid4().hex[:4]}" for index in range(processes)]

@@ -18,6 +18,7 @@ from settings import Settings
 from simulators.city import build_city
 from simulators.generator import GroundTruth, Message, generate
 from simulators.publisher import publish_messages
+from heatscore.stored import wait_until_stored
 from storage.influx import InfluxClient
 
 logger = logging.getLogger(__name__)
@@ -56,33 +57,6 @@ def simulate_and_publish(
     print(f"发布完成：{published} 条，用时 {elapsed:.1f} 秒（{published / max(elapsed, 1e-9):.0f} 条/秒）")
     truth.write(Path(truth_path), city, start, days)
     return truth, counts
-
-
-def wait_until_stored(
-    settings: Settings, first_day: date, last_day: date, expected: Counter, timeout_s: float = 300
-) -> None:
-    """Poll InfluxDB until every published reading of the period is stored."""
-    zone = ZoneInfo(settings.timezone)
-    from scoring.household_day import day_number, local_day_start_ms
-
-    start_ms = local_day_start_ms(day_number(first_day), zone)
-    end_ms = local_day_start_ms(day_number(last_day) + 1, zone)
-    measurements = {"room": ("room_reading", "temp_c"), "station": ("station_reading", "secondary_supply_temp_c")}
-    deadline = time.monotonic() + timeout_s
-    with InfluxClient.from_settings(settings) as influx:
-        while True:
-            stored = {}
-            for kind, (measurement, field) in measurements.items():
-                series = influx.query(
-                    f"SELECT count({field}) FROM {measurement} WHERE time >= {start_ms}ms AND time < {end_ms}ms"
-                )
-                stored[kind] = int(series[0].values[0][1]) if series and series[0].values else 0
-            if all(stored[kind] >= expected.get(kind, 0) for kind in measurements):
-                print(f"InfluxDB 已存储全部读数：室温 {stored['room']} 条，热力站 {stored['station']} 条")
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{timeout_s:.0f} 秒内读数未全部写入 InfluxDB：已存储 {stored}，应为 {dict(expected)}")
-            time.sleep(0.5)
 
 
 def format_table(results: dict[str, UnitCompliance], truth: dict[str, dict]) -> tuple[str, float]:

@@ -20,12 +20,11 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from heatscore.fault_check import check_faults, print_checks
+from heatscore.stored import wait_until_stored
 from scoring.annual import explain_ranking
 from scoring.assessment import assess_season
-from scoring.household_day import day_number, local_day_start_ms
 from scoring.jobs import roll_up_range
 from scoring.reports import write_season_reports
 from scoring.rubric import load_shipped_rubric
@@ -34,7 +33,6 @@ from settings import Settings
 from simulators.inspections import enter_inspection_results
 from simulators.publisher import publish_messages
 from simulators.season import CityConfig, ReplayMix, SeasonConfig, season_plan, write_ground_truth
-from storage.influx import InfluxClient
 from storage.registry import (
     create_season,
     create_user,
@@ -55,8 +53,6 @@ RUBRICS = {"heating_unit": "baotou-2024", "chp_source": "baotou-chp-2024"}
 INSPECTION_SHARES = {"U01": 0.97, "U02": 0.75, "U03": 0.9, "U04": 0.6, "CHP01": 0.9}
 INGEST_PROCESSES = 2
 DEMO_USER = "demo.inspector"
-# The demo gives up when InfluxDB's counts stop growing for this long.
-STALL_TIMEOUT_S = 120
 
 
 def run_season_demo(settings: Settings) -> int:
@@ -78,7 +74,7 @@ def run_season_demo(settings: Settings) -> int:
     children = _start_ingest(settings)
     try:
         counts = _publish(settings, plan)
-        _wait_until_stored(settings, first_day, last_day, counts)
+        wait_until_stored(settings, first_day, last_day, counts)
     finally:
         _stop_ingest(children)
     write_ground_truth(plan, simulation / "season-truth.json")
@@ -204,31 +200,3 @@ def _publish(settings: Settings, plan) -> dict[str, int]:  # noqa: ANN001
         window=500, progress=progress, progress_every=100_000,
     )
     return counts
-
-
-def _wait_until_stored(settings: Settings, first_day: date, last_day: date, expected: dict[str, int]) -> None:
-    zone = ZoneInfo(settings.timezone)
-    start_ms = local_day_start_ms(day_number(first_day), zone)
-    end_ms = local_day_start_ms(day_number(last_day) + 1, zone)
-    measurements = {"room": "room_reading", "station": "station_reading", "meter": "meter_reading"}
-    previous: dict[str, int] = {}
-    last_progress = time.monotonic()
-    with InfluxClient.from_settings(settings) as influx:
-        while True:
-            stored = {}
-            for kind, measurement in measurements.items():
-                series = influx.query(
-                    f"SELECT count(*) FROM {measurement} WHERE time >= {start_ms}ms AND time < {end_ms}ms"
-                )
-                stored[kind] = max((int(v or 0) for v in series[0].values[0][1:]), default=0) if series else 0
-            if all(stored[kind] >= expected.get(kind, 0) for kind in measurements):
-                print(f"InfluxDB 已存储全部读数：{stored}")
-                return
-            if stored != previous:
-                previous, last_progress = stored, time.monotonic()
-            elif time.monotonic() - last_progress > STALL_TIMEOUT_S:
-                raise TimeoutError(
-                    f"{STALL_TIMEOUT_S} 秒内没有新读数写入 InfluxDB：已存储 {stored}，应为 {expected}；"
-                    f"请查看 {settings.data_dir}/ingest-demo-*.log 和 heatscore ingest --dead-letters 20"
-                )
-            time.sleep(1.0)

@@ -16,6 +16,7 @@ from ingest.payloads import (
     TimestampPolicy,
     build_point,
     build_point_from_json,
+    check_payload_size,
     decode_json,
     parse_timestamp_ms,
 )
@@ -35,8 +36,7 @@ def message_to_point(
 ) -> Point:
     """Validate a message for its device kind and return its point, or raise PayloadError."""
     if device.kind is DeviceKind.METER and payload[:1] not in (b"{", b"[", b" ", b"\n"):
-        if len(payload) > max_bytes:
-            raise PayloadError(f"负载过大：{len(payload)} 字节，上限 {max_bytes} 字节", "size")
+        check_payload_size(payload, max_bytes)
         return _frame_point(device, payload.decode("ascii", errors="replace"), None, None, policy, now_ms, frame_variant)
 
     if device.kind is not DeviceKind.METER or b'"frame"' not in payload:

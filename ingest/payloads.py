@@ -114,10 +114,15 @@ def _reject_constant(name: str) -> Any:
     raise PayloadError(f"负载包含非有限数值 {name}：只接受有限的数字", "non_finite")
 
 
-def decode_json(payload: bytes, max_bytes: int) -> Any:
-    """Decode a JSON payload after checking its size, rejecting NaN and Infinity literals."""
+def check_payload_size(payload: bytes, max_bytes: int) -> None:
+    """Raise PayloadError when a payload is larger than allowed, before any parsing."""
     if len(payload) > max_bytes:
         raise PayloadError(f"负载过大：{len(payload)} 字节，上限 {max_bytes} 字节", "size")
+
+
+def decode_json(payload: bytes, max_bytes: int) -> Any:
+    """Decode a JSON payload after checking its size, rejecting NaN and Infinity literals."""
+    check_payload_size(payload, max_bytes)
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
@@ -200,8 +205,7 @@ def build_point_from_json(topic: DeviceTopic, payload: bytes, policy: TimestampP
     This is the hot path of the ingest: pydantic parses the bytes itself, which is about
     twice as fast as ``json.loads`` followed by validation, and rejects NaN and Infinity.
     """
-    if len(payload) > max_bytes:
-        raise PayloadError(f"负载过大：{len(payload)} 字节，上限 {max_bytes} 字节", "size")
+    check_payload_size(payload, max_bytes)
     try:
         reading = PAYLOAD_MODELS[topic.kind].model_validate_json(payload)
     except ValidationError as error:

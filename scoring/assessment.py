@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from scoring.annual.entries import entry_problems, rules_by_code
 from scoring.rubric import Rubric, load_shipped_rubric, shipped_rubric_ids
+from scoring.rubric.schema import Item, Veto
 from storage.registry import (
     EntryStatus,
     HeatingUnit,
@@ -86,16 +87,18 @@ def rubrics_for_season(season: Season) -> dict[str, Rubric]:
     return rubrics
 
 
-ENTRY_KINDS = {"Item": "item", "Veto": "veto"}
-
-
 def _rule_kind(rubric: Rubric, code: str) -> str | None:
+    """Return the entry kind (item, bonus, deduction, veto) a rubric code takes, or None."""
     if any(rule.code == code for rule in rubric.bonuses):
         return "bonus"
     if any(rule.code == code for rule in rubric.deductions):
         return "deduction"
     rule = rules_by_code(rubric).get(code)
-    return ENTRY_KINDS.get(type(rule).__name__) if rule is not None else None
+    if isinstance(rule, Item):
+        return "item"
+    if isinstance(rule, Veto):
+        return "veto"
+    return None
 
 
 def check_manual_entry(

@@ -8,6 +8,7 @@ they are provisioned by deploy/services.sh or by the operator.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ class InfluxRejectedError(InfluxError):
 
 
 class InfluxAuthError(InfluxError):
-    """The credentials were refused (401/403)."""
+    """The credentials were rejected (401/403)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ class InfluxClient:
         self.close()
 
     def ping(self) -> bool:
-        """Return True when the server answers /ping."""
+        """Return True when the server responds to /ping with 204."""
         try:
             response = self._http.get("/ping")
         except httpx.HTTPError:
@@ -135,10 +136,10 @@ class InfluxClient:
             return
         text = response.text[:2000]
         if status in (401, 403):
-            raise InfluxAuthError(f"InfluxDB refused the credentials for {self.database}: {text}")
+            raise InfluxAuthError(f"InfluxDB rejected the credentials for {self.database}: {text}")
         if status == 429 or status >= 500:
             raise InfluxRetryableError(
-                f"InfluxDB answered {status} for a write to {self.database}: {text}",
+                f"InfluxDB responded {status} to a write to {self.database}: {text}",
                 retry_after_s=_retry_after(response),
             )
         raise InfluxRejectedError(
@@ -150,8 +151,6 @@ class InfluxClient:
         check_portable(statement)
         query_params: dict[str, Any] = {"db": self.database, "q": statement, "epoch": "ms"}
         if params:
-            import json
-
             query_params["params"] = json.dumps(params)
         try:
             response = self._http.post("/query", data=query_params)
@@ -161,10 +160,10 @@ class InfluxClient:
             raise InfluxRetryableError(f"query on {self.database} failed: {error}") from error
 
         if response.status_code in (401, 403):
-            raise InfluxAuthError(f"InfluxDB refused the credentials for {self.database}")
+            raise InfluxAuthError(f"InfluxDB rejected the credentials for {self.database}")
         if response.status_code >= 500 or response.status_code == 429:
             raise InfluxRetryableError(
-                f"InfluxDB answered {response.status_code} to a query: {response.text[:500]}",
+                f"InfluxDB responded {response.status_code} to a query: {response.text[:500]}",
                 retry_after_s=_retry_after(response),
             )
         payload = response.json()

@@ -163,7 +163,7 @@ class IngestProcess:
         )
 
     def wait_subscribed(self, timeout_s: float = 20) -> None:
-        """Wait until this process's log says the broker granted its subscription."""
+        """Wait until this process logs that the broker granted its subscription."""
         start = self.log_path.stat().st_size if self.log_path.exists() else 0
 
         def granted() -> bool:

@@ -1,7 +1,7 @@
 """Ingest under failure, on a private Mosquitto and a private InfluxDB.
 
 Each test publishes a steady stream of distinct valid readings, injects one fault in the
-middle, and then checks that InfluxDB holds every reading exactly once: as many points as
+middle, and then checks that InfluxDB contains every reading exactly once: as many points as
 readings published, with exactly the published timestamps.
 """
 

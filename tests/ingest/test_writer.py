@@ -16,7 +16,7 @@ from storage.influx import InfluxRejectedError, InfluxRetryableError
 
 
 class ScriptedInflux:
-    """Accepts lines unless told to fail; records every accepted line."""
+    """Accept lines unless a scripted failure is due, and record every accepted line."""
 
     def __init__(self, failures: list[Exception] | None = None, bad_marker: str | None = None) -> None:
         self.failures = list(failures or [])
@@ -112,7 +112,8 @@ def test_outage_spools_then_drains_in_order(tmp_path):
 
     run_until_idle(writer, outcomes(3, "first"))
 
-    assert len(acked) == 3 and influx.stored == []
+    assert len(acked) == 3
+    assert influx.stored == []
     assert len(writer._spool.pending()) == 1
 
     writer = make_writer(tmp_path, influx, acked)

@@ -102,7 +102,8 @@ def test_season_ranked_graded_and_stored(registry_url):
     chp = next(r for r in outcome.rankings if r.unit_kind.value == "chp_source")
     assert [company.company_id for company in chp.companies] == ["CHP1"]
     ranked = [company.company_id for company in heating.companies]
-    assert ranked[0] == "A" and ranked[-1] == "D"
+    assert ranked[0] == "A"
+    assert ranked[-1] == "D"
     kinds = {company.company_id: {c.kind.value for c in company.consequences} for company in heating.companies}
     assert any("summon" in kind for kind in kinds["D"])
     assert any("takeover" in kind for kind in kinds["E"]), kinds["E"]
@@ -155,7 +156,8 @@ def test_reports_written_in_chinese(registry_url, tmp_path):
     assert "约谈" in ranking
     assert len(files.company_pages) == 6
     page = (tmp_path / "report" / "company-D.html").read_text("utf-8")
-    assert "不达标" in page and "室温达标率" in page
+    assert "不达标" in page
+    assert "室温达标率" in page
     sheet = load_workbook(files.ranking_xlsx)["排名"]
     assert sheet["A2"].value == "名次"
     assert {sheet.cell(row=r, column=2).value for r in range(3, 9)} == {"A", "B", "C", "D", "E", "CHP1"}
