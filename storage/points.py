@@ -41,16 +41,24 @@ def to_line(point: Point) -> str:
     Tags are sorted by key, as InfluxDB recommends, and empty tag values are left out
     because line protocol cannot carry them. Every field is written as a float.
     """
-    parts = [_escape_measurement(point.measurement)]
-    for key in sorted(point.tags):
-        value = point.tags[key]
-        if value == "":
-            continue
-        parts.append(f",{_escape_key(key)}={_escape_key(value)}")
-
     field_text = ",".join(
         f"{_escape_key(name)}={_format_float(value)}" for name, value in sorted(point.fields.items())
     )
     if not field_text:
         raise ValueError(f"point for {point.measurement} has no fields")
-    return f"{''.join(parts)} {field_text} {point.time_ms}"
+    return f"{series_key(point.measurement, point.tags)} {field_text} {point.time_ms}"
+
+
+def series_key(measurement: str, tags: dict[str, str]) -> str:
+    """Render the measurement and tags of a line, escaped, tags sorted, empty values left out.
+
+    Callers that write many points of one series shape build this once per series and
+    append the fields and time themselves.
+    """
+    parts = [_escape_measurement(measurement)]
+    for key in sorted(tags):
+        value = tags[key]
+        if value == "":
+            continue
+        parts.append(f",{_escape_key(key)}={_escape_key(value)}")
+    return "".join(parts)
