@@ -15,6 +15,7 @@ from scoring.indicators.coverage import (
     completeness_from_counts,
     data_completeness,
     measured_share,
+    measured_share_of_households,
 )
 from scoring.indicators.energy import (
     EnergyGroup,
@@ -31,6 +32,7 @@ from scoring.indicators.heating_period import (
     on_time_heating,
     summarise_on_time,
 )
+from scoring.indicators.household_day_tally import HouseholdDayTally, tally_household_days
 from scoring.indicators.interruptions import (
     InterruptionEvent,
     InterruptionIndex,
@@ -45,6 +47,7 @@ from scoring.indicators.low_temperature import (
     GroupDays,
     LongTermLowTemperature,
     LowStreak,
+    daily_room_means_from_tally,
     expected_supply_temp_c,
     group_daily_room_means,
     group_daily_supply,
@@ -52,8 +55,11 @@ from scoring.indicators.low_temperature import (
 )
 from scoring.indicators.room_temperature import (
     RoomTemperatureGroup,
+    RoomTemperatureRates,
+    RoomTemperatureRatesReport,
     RoomTemperatureReport,
     room_temperature_indicators,
+    room_temperature_rates,
     season_household_days,
     select_household_days,
 )
@@ -66,6 +72,7 @@ __all__ = [
     "EnergyGroup",
     "GroupCompleteness",
     "GroupDays",
+    "HouseholdDayTally",
     "InterruptionEvent",
     "InterruptionIndex",
     "LongTermLowTemperature",
@@ -76,6 +83,8 @@ __all__ = [
     "OutdoorDays",
     "Rate",
     "RoomTemperatureGroup",
+    "RoomTemperatureRates",
+    "RoomTemperatureRatesReport",
     "RoomTemperatureReport",
     "StationDailyHeat",
     "StationDays",
@@ -84,6 +93,7 @@ __all__ = [
     "completeness_from_counts",
     "compute_station_days",
     "daily_heat_from_cumulative",
+    "daily_room_means_from_tally",
     "data_completeness",
     "detect_interruptions",
     "detect_interruptions_between",
@@ -98,11 +108,14 @@ __all__ = [
     "long_term_low_temperature",
     "make_rate",
     "measured_share",
+    "measured_share_of_households",
     "on_time_heating",
     "outdoor_daily_means",
     "room_temperature_indicators",
+    "room_temperature_rates",
     "season_hours",
     "season_household_days",
     "select_household_days",
     "summarise_on_time",
+    "tally_household_days",
 ]

@@ -50,10 +50,32 @@ def measured_share(
     if heated_households.shape != (len(group_ids),):
         raise ValueError(f"heated_households needs one entry per group ({len(group_ids)})")
 
-    hd = household_days
-    included = ~excluded_household[hd.household].astype(bool)
-    valid_rows = np.bincount(hd.household, weights=hd.valid & included, minlength=households)
-    measured = count_by_group(household_group.astype(np.int64), valid_rows > 0, len(group_ids))
+    valid_days = np.bincount(household_days.household, weights=household_days.valid, minlength=households)
+    return measured_share_of_households(
+        valid_days > 0, household_group, group_ids, excluded_household, heated_households, thresholds
+    )
+
+
+def measured_share_of_households(
+    has_valid_day: np.ndarray,
+    household_group: np.ndarray,
+    group_ids: Sequence[str],
+    excluded_household: np.ndarray,
+    heated_households: np.ndarray,
+    thresholds: IndicatorThresholds,
+) -> tuple[MeasuredShare, ...]:
+    """Compute 测温比例 per group from whether each household has a valid household-day.
+
+    The arguments after ``has_valid_day`` (bool per household) are those of ``measured_share``.
+    """
+    households = has_valid_day.shape[0]
+    if household_group.shape != (households,) or excluded_household.shape != (households,):
+        raise ValueError(f"household_group and excluded_household need {households} entries")
+    if heated_households.shape != (len(group_ids),):
+        raise ValueError(f"heated_households needs one entry per group ({len(group_ids)})")
+
+    included = ~excluded_household.astype(bool)
+    measured = count_by_group(household_group.astype(np.int64), has_valid_day & included, len(group_ids))
 
     results = []
     for g, group_id in enumerate(group_ids):

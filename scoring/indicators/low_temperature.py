@@ -19,6 +19,7 @@ import numpy as np
 
 from scoring.household_day import HouseholdDays, day_from_number
 from scoring.indicators.common import COMPARE_DECIMALS, OutdoorDays, Rate, runs_of_true
+from scoring.indicators.household_day_tally import HouseholdDayTally
 from scoring.indicators.station_days import StationDays
 from scoring.thresholds import IndicatorThresholds
 
@@ -85,6 +86,36 @@ def group_daily_room_means(
         mean_temp_c=sums / np.maximum(members, 1),
         members=members.astype(np.int32),
         excluded=cold | (members < thresholds.low_streak_min_households),
+    )
+
+
+def daily_room_means_from_tally(
+    tally: HouseholdDayTally, outdoor: OutdoorDays, thresholds: IndicatorThresholds
+) -> GroupDays:
+    """Return the tally's per-day room means, as ``group_daily_room_means`` does for its day groups.
+
+    The tally must come from ``tally_household_days`` with a day group per household, -1
+    for households excluded by the registry or in no group. Groups × days is a dense grid
+    there, so no sort of the household-days is needed.
+    """
+    if tally.day_sums is None:
+        raise ValueError("tally has no per-day sums: call tally_household_days with day_group")
+    span = tally.day_counts.shape[1]
+    members = tally.day_counts[:-1, :, 1].ravel()
+    sums = tally.day_sums[:-1, :, 1].ravel()
+
+    present = np.flatnonzero(members)
+    if present.size == 0:
+        return GroupDays(*(np.empty(0, dtype=np.int32) for _ in range(2)), np.empty(0), np.empty(0, dtype=np.int32),
+                         np.empty(0, dtype=bool))
+    day = (present % span + tally.first_day).astype(np.int32)
+    cold = np.isin(day, outdoor.cold_days(thresholds.design_outdoor_temp_c))
+    return GroupDays(
+        group=(present // span).astype(np.int32),
+        day=day,
+        mean_temp_c=sums[present] / members[present],
+        members=members[present].astype(np.int32),
+        excluded=cold | (members[present] < thresholds.low_streak_min_households),
     )
 
 

@@ -17,7 +17,16 @@ from datetime import date, timedelta
 import numpy as np
 
 from scoring.household_day import HouseholdDays, day_from_number, day_number
-from scoring.indicators.common import COMPARE_DECIMALS, OutdoorDays, Rate, count_by_group, make_rate, sum_by_group
+from scoring.indicators.common import OutdoorDays, Rate, count_by_group, make_rate, sum_by_group
+from scoring.indicators.household_day_tally import (
+    COLD,
+    COMFORT,
+    COMPLIANT,
+    HIGH,
+    VALID,
+    HouseholdDayTally,
+    tally_household_days,
+)
 from scoring.thresholds import IndicatorThresholds, SeasonCalendar
 
 NO_VALID_DAYS = "没有有效户日（无测温数据、数据不足或全部被剔除），无法计算"
@@ -53,10 +62,31 @@ class RoomTemperatureGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomTemperatureRates:
+    """The five room-temperature rates of one group, as in RoomTemperatureGroup."""
+
+    group_id: str
+    compliance: Rate
+    household_compliance: Rate
+    low_rate: Rate
+    high_rate: Rate
+    comfort_rate: Rate
+
+
+@dataclass(frozen=True, slots=True)
 class RoomTemperatureReport:
     """Room-temperature indicators per group and the extreme-cold days that were excluded."""
 
     groups: tuple[RoomTemperatureGroup, ...]
+    cold_days: tuple[date, ...]  # local days whose outdoor mean is below the design temperature
+    days_without_outdoor: int  # distinct local days in the input with no outdoor mean (kept)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomTemperatureRatesReport:
+    """Room-temperature rates per group and the extreme-cold days that were excluded."""
+
+    groups: tuple[RoomTemperatureRates, ...]
     cold_days: tuple[date, ...]  # local days whose outdoor mean is below the design temperature
     days_without_outdoor: int  # distinct local days in the input with no outdoor mean (kept)
 
@@ -117,110 +147,155 @@ def room_temperature_indicators(
     _check_per_household(excluded_household, households, "excluded_household")
     groups = len(group_ids)
 
+    cold_day_numbers = outdoor.cold_days(thresholds.design_outdoor_temp_c)
+    tally = tally_household_days(household_days, cold_day_numbers, thresholds)
+    counts = _group_counts(tally, household_group, excluded_household, groups, thresholds)
+    sums = _group_reading_sums(household_days, tally, household_group, excluded_household, groups)
+
+    results = []
+    for g, group_id in enumerate(group_ids):
+        group_counts = {name: int(values[g]) for name, values in counts.items()}
+        n_valid = group_counts["valid_days"]
+        results.append(
+            RoomTemperatureGroup(
+                group_id=group_id,
+                **group_counts,
+                readings=int(sums["readings"][g]),
+                fault_readings=int(sums["fault_readings"][g]),
+                implausible_readings=int(sums["implausible_readings"][g]),
+                mean_temp_c=float(sums["valid_means"][g] / n_valid) if n_valid else None,
+                **_rates(group_counts),
+            )
+        )
+
+    days = tally.days()
+    return RoomTemperatureReport(
+        groups=tuple(results),
+        cold_days=_cold_days(days, cold_day_numbers),
+        days_without_outdoor=_days_without_outdoor(days, outdoor),
+    )
+
+
+def room_temperature_rates(
+    tally: HouseholdDayTally,
+    household_group: np.ndarray,
+    group_ids: Sequence[str],
+    excluded_household: np.ndarray,
+    outdoor: OutdoorDays,
+    thresholds: IndicatorThresholds,
+) -> RoomTemperatureRatesReport:
+    """Compute the five rates of ``room_temperature_indicators`` from a tally, without the reading totals.
+
+    The tally must come from ``tally_household_days`` with the extreme-cold days of
+    ``outdoor`` under ``thresholds``. Leaving out the reading totals and the mean saves
+    their passes over every household-day.
+    """
+    households = tally.by_household.shape[0]
+    _check_per_household(household_group, households, "household_group")
+    _check_per_household(excluded_household, households, "excluded_household")
+
+    counts = _group_counts(tally, household_group, excluded_household, len(group_ids), thresholds)
+    rates = tuple(
+        RoomTemperatureRates(group_id=group_id, **_rates({name: int(values[g]) for name, values in counts.items()}))
+        for g, group_id in enumerate(group_ids)
+    )
+    days = tally.days()
+    return RoomTemperatureRatesReport(
+        groups=rates,
+        cold_days=_cold_days(days, outdoor.cold_days(thresholds.design_outdoor_temp_c)),
+        days_without_outdoor=_days_without_outdoor(days, outdoor),
+    )
+
+
+def _group_counts(
+    tally: HouseholdDayTally,
+    household_group: np.ndarray,
+    excluded_household: np.ndarray,
+    groups: int,
+    thresholds: IndicatorThresholds,
+) -> dict[str, np.ndarray]:
+    """Return the household and household-day counts of RoomTemperatureGroup per group."""
+    group = household_group.astype(np.int64)
+    included = ~excluded_household.astype(bool)
+
+    # Extreme-cold household-days count in household_days and cold_excluded_days only.
+    # Compliance comes from the household-day itself, so 低温 is exactly its complement.
+    day_kinds = {
+        "household_days": (0, 0),
+        "cold_excluded_days": (COLD, 0),
+        "invalid_days": (0, COLD | VALID),
+        "valid_days": (VALID, COLD),
+        "compliant_days": (COMPLIANT, COLD),
+        "low_days": (VALID, COLD | COMPLIANT),
+        "high_days": (VALID | HIGH, COLD),
+        "comfort_days": (VALID | COMFORT, COLD),
+    }
+    per_household = {name: tally.count(*kind) for name, kind in day_kinds.items()}
+    rows = per_household["household_days"]
+    valid_rows = per_household["valid_days"]
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(valid_rows > 0, per_household["compliant_days"] / valid_rows, 0.0)
+    # A tiny epsilon keeps 9 of 10 days at a 0.9 share from failing on rounding.
+    meets_share = (valid_rows > 0) & (share >= thresholds.household_compliant_share - 1e-12)
+    household_flags = {
+        "measured_households": included & (rows > 0),
+        "excluded_households": ~included & (rows > 0),
+        "households_with_valid_days": included & (valid_rows > 0),
+        "households_compliant": included & meets_share,
+    }
+
+    counts = {name: count_by_group(group, flags, groups) for name, flags in household_flags.items()}
+    for name, days in per_household.items():
+        # Sums of whole numbers below 2**53 are exact in float64.
+        counts[name] = sum_by_group(group, days.astype(np.float64), included, groups).astype(np.int64)
+    return counts
+
+
+def _group_reading_sums(
+    household_days: HouseholdDays,
+    tally: HouseholdDayTally,
+    household_group: np.ndarray,
+    excluded_household: np.ndarray,
+    groups: int,
+) -> dict[str, np.ndarray]:
+    """Sum readings over the included household-days and means over the counted valid ones, per group."""
     hd = household_days
     row_group = household_group[hd.household].astype(np.int64)
     included = ~excluded_household[hd.household].astype(bool)
-    cold_day_numbers = outdoor.cold_days(thresholds.design_outdoor_temp_c)
-    cold = np.isin(hd.day, cold_day_numbers)
-
-    counted = included & ~cold
-    valid = counted & hd.valid
-    mean = np.nan_to_num(hd.mean_temp_c, nan=0.0)
-    rounded = np.round(mean, COMPARE_DECIMALS)
-    # Compliance comes from the household-day itself, so 低温 is exactly its complement.
-    compliant = counted & hd.compliant
-    low = valid & ~hd.compliant
-    high = valid & (rounded > thresholds.high_temp_c)
-    comfort = valid & (rounded >= thresholds.comfort_min_c) & (rounded <= thresholds.comfort_max_c)
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return count_by_group(row_group, mask, groups)
+    counted_valid = included & ((tally.row_kind & (VALID | COLD)) == VALID)
 
     def total(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return sum_by_group(row_group, values.astype(np.float64), mask, groups)
 
-    per_household = _household_counts(hd, included, valid, compliant, households, thresholds)
-    household_rows = {
-        name: count_by_group(household_group.astype(np.int64), flags, groups)
-        for name, flags in per_household.items()
-    }
-
-    days = {
-        "household_days": count(included),
-        "cold_excluded_days": count(included & cold),
-        "invalid_days": count(counted & ~hd.valid),
-        "valid_days": count(valid),
-        "compliant_days": count(compliant),
-        "low_days": count(low),
-        "high_days": count(high),
-        "comfort_days": count(comfort),
+    return {
         "readings": total(hd.readings, included),
         "fault_readings": total(hd.fault_readings, included),
         "implausible_readings": total(hd.implausible_readings, included),
+        "valid_means": total(np.nan_to_num(hd.mean_temp_c, nan=0.0), counted_valid),
     }
-    mean_sums = total(mean, valid)
-
-    results = []
-    for g, group_id in enumerate(group_ids):
-        counts = {name: int(values[g]) for name, values in days.items()}
-        n_valid = counts["valid_days"]
-        with_valid = int(household_rows["with_valid"][g])
-        compliant_households = int(household_rows["compliant"][g])
-        results.append(
-            RoomTemperatureGroup(
-                group_id=group_id,
-                measured_households=int(household_rows["measured"][g]),
-                excluded_households=int(household_rows["excluded"][g]),
-                households_with_valid_days=with_valid,
-                households_compliant=compliant_households,
-                **counts,
-                mean_temp_c=float(mean_sums[g] / n_valid) if n_valid else None,
-                compliance=make_rate(counts["compliant_days"], n_valid, NO_VALID_DAYS),
-                household_compliance=make_rate(compliant_households, with_valid, NO_VALID_HOUSEHOLDS),
-                low_rate=make_rate(counts["low_days"], n_valid, NO_VALID_DAYS),
-                high_rate=make_rate(counts["high_days"], n_valid, NO_VALID_DAYS),
-                comfort_rate=make_rate(counts["comfort_days"], n_valid, NO_VALID_DAYS),
-            )
-        )
-
-    input_days = np.unique(hd.day)
-    return RoomTemperatureReport(
-        groups=tuple(results),
-        cold_days=tuple(day_from_number(int(d)) for d in np.intersect1d(input_days, cold_day_numbers)),
-        days_without_outdoor=int(np.setdiff1d(input_days, outdoor.day[np.isfinite(outdoor.mean_temp_c)]).size),
-    )
 
 
-def _household_counts(
-    hd: HouseholdDays,
-    included: np.ndarray,
-    valid: np.ndarray,
-    compliant: np.ndarray,
-    households: int,
-    thresholds: IndicatorThresholds,
-) -> dict[str, np.ndarray]:
-    """Return per-household flags: measured, excluded, with valid days, compliant by share."""
-    # One unweighted bincount over (household, flags) replaces four weighted passes over
-    # every household-day: bit 0 is included, bit 1 valid, bit 2 compliant.
-    flags = included.astype(np.int64) | (valid.astype(np.int64) << 1) | (compliant.astype(np.int64) << 2)
-    table = np.bincount(hd.household.astype(np.int64) * 8 + flags, minlength=households * 8).reshape(households, 8)
-    codes = np.arange(8)
-    rows = table.sum(axis=1)
-    included_rows = table[:, (codes & 1) > 0].sum(axis=1)
-    valid_rows = table[:, (codes & 2) > 0].sum(axis=1)
-    compliant_rows = table[:, (codes & 4) > 0].sum(axis=1)
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(valid_rows > 0, compliant_rows / valid_rows, 0.0)
-    # A tiny epsilon keeps 9 of 10 days at a 0.9 share from failing on rounding.
-    meets_share = (valid_rows > 0) & (share >= thresholds.household_compliant_share - 1e-12)
-
+def _rates(counts: dict[str, int]) -> dict[str, Rate]:
+    """Return the five rates of one group from its counts."""
+    n_valid = counts["valid_days"]
     return {
-        "measured": included_rows > 0,
-        "excluded": (rows > 0) & (included_rows == 0),
-        "with_valid": valid_rows > 0,
-        "compliant": meets_share,
+        "compliance": make_rate(counts["compliant_days"], n_valid, NO_VALID_DAYS),
+        "household_compliance": make_rate(
+            counts["households_compliant"], counts["households_with_valid_days"], NO_VALID_HOUSEHOLDS
+        ),
+        "low_rate": make_rate(counts["low_days"], n_valid, NO_VALID_DAYS),
+        "high_rate": make_rate(counts["high_days"], n_valid, NO_VALID_DAYS),
+        "comfort_rate": make_rate(counts["comfort_days"], n_valid, NO_VALID_DAYS),
     }
+
+
+def _cold_days(days: np.ndarray, cold_day_numbers: np.ndarray) -> tuple[date, ...]:
+    return tuple(day_from_number(int(d)) for d in np.intersect1d(days, cold_day_numbers))
+
+
+def _days_without_outdoor(days: np.ndarray, outdoor: OutdoorDays) -> int:
+    return int(np.setdiff1d(days, outdoor.day[np.isfinite(outdoor.mean_temp_c)]).size)
 
 
 def _check_per_household(values: np.ndarray, households: int, name: str) -> None:
