@@ -33,7 +33,9 @@ KINDS = 1 << KIND_BITS
 class HouseholdDayTally:
     """Household-days counted per household and kind, and per day group and local day."""
 
-    by_household: np.ndarray  # int64 (households, KINDS): household-days of each household per kind code
+    # int64 (households, KINDS): household-days of each household per kind code. At 256 bytes
+    # per registered household it is 26 MB for 100,000 households, measured or not.
+    by_household: np.ndarray
     row_kind: np.ndarray  # uint8 kind code per household-day, in input order
     first_day: int  # local day number of column 0 of the per-day tables
     # int64 (day groups + 1, days, 2): household-days per day group, day and validity, where
