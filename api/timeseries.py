@@ -2,9 +2,8 @@
 
 Room-temperature figures come from ``household_day`` (one point per household and local
 day, tags unit/station/household). Heat and interruptions come from ``station_day``, one
-point per station and local day with the fields named below.
-NOTE: no job writes ``station_day`` yet; until one does, those figures are null with a
-reason. If the job picks other field names, change the STATION_* constants here.
+point per station and local day, which ``scoring.station_rollup`` writes with the fields
+named below. A day that job has not rolled up yet has no point and is left out.
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from scoring.household_day import day_number, local_day_start_ms
 from scoring.rollup import HOUSEHOLD_DAY_MEASUREMENT
+from scoring.station_rollup import STATION_DAY_MEASUREMENT
 from storage.influx import InfluxClient, Series
 
-STATION_DAY_MEASUREMENT = "station_day"
 STATION_HEAT_FIELD = "heat_gj"
 STATION_INTERRUPTIONS_FIELD = "interruptions"
 STATION_INTERRUPTION_HOURS_FIELD = "interruption_hours"
