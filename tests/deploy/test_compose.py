@@ -17,7 +17,7 @@ import yaml
 from settings import ENV_PREFIX, Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-APP_SERVICES = ("migrate", "ingest", "scheduler", "api")
+APP_SERVICES = ("migrate", "ingest-1", "ingest-2", "scheduler", "api")
 SETTING_NAMES = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
 # Read by deploy/compose.yaml (and Docker Compose itself) only, never by heatscore.
 COMPOSE_ONLY_NAMES = {
@@ -102,12 +102,15 @@ def test_env_examples_parse_as_settings(env_file: str, monkeypatch: pytest.Monke
     assert settings.timezone == "Asia/Shanghai"
 
 
-def test_ingest_shares_and_scales(compose: dict) -> None:
-    ingest = compose["services"]["ingest"]
+def test_ingest_instances_share_with_fixed_client_ids(compose: dict) -> None:
+    instances = [compose["services"][name] for name in ("ingest-1", "ingest-2")]
+    client_ids = [ingest["environment"]["HEATSCORE_MQTT_CLIENT_ID"] for ingest in instances]
 
-    assert ingest["environment"]["HEATSCORE_MQTT_SHARE_GROUP"].startswith("${HEATSCORE_MQTT_SHARE_GROUP")
-    assert "HEATSCORE_INGEST_REPLICAS" in str(ingest["deploy"]["replicas"])
-    assert "hostname" in ingest["entrypoint"][-1]
+    for ingest in instances:
+        assert ingest["command"] == ["ingest"]
+        assert ingest["environment"]["HEATSCORE_MQTT_SHARE_GROUP"].startswith("${HEATSCORE_MQTT_SHARE_GROUP")
+        assert "deploy" not in ingest, "replicas would share one client id"
+    assert client_ids == ["${HEATSCORE_MQTT_CLIENT_ID:-heatscore-ingest}-1", "${HEATSCORE_MQTT_CLIENT_ID:-heatscore-ingest}-2"]
 
 
 def test_exactly_one_scheduler(compose: dict) -> None:
