@@ -50,6 +50,8 @@ class IndicatorThresholds(BaseModel):
     # Interruption events (稳定供热), judged against the station's trailing norm.
     station_interval_min: int = Field(5, ge=1, le=1440)
     norm_window_h: int = Field(24, ge=1, le=24 * 14)
+    # Days a norm is carried across days without heating, so a long outage stays abnormal.
+    norm_carry_days: int = Field(7, ge=1, le=60)
     interruption_supply_drop_c: float = Field(10.0, gt=0.0)
     interruption_delta_min_c: float = 2.0
     interruption_flow_fraction: float = Field(0.3, gt=0.0, lt=1.0)

@@ -16,7 +16,7 @@ season window, and those shorter than ``interruption_min_h`` are dropped.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -47,6 +47,18 @@ class InterruptionEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class TrailingNorm:
+    """A station's trailing norm at one moment: median hourly supply temperature and flow, NaN when unknown."""
+
+    supply_temp_c: float
+    flow_m3h: float
+    heated_until_ms: int | None  # end of the last heated hour the norm was taken from
+
+
+UNKNOWN_NORM = TrailingNorm(supply_temp_c=float("nan"), flow_m3h=float("nan"), heated_until_ms=None)
+
+
+@dataclass(frozen=True, slots=True)
 class StationInterruptions:
     """Interruption events of one station and their counts per duration class."""
 
@@ -57,6 +69,7 @@ class StationInterruptions:
     fault_events: int  # first to second limit (default 4 h to under 8 h, 故障)
     notice_events: int  # second to third limit (default 8 h to 24 h, 需告知)
     refund_events: int  # over the third limit (default over 24 h, 停热退费)
+    end_norm: TrailingNorm = UNKNOWN_NORM  # the norm after the last reading, to seed the next window
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +111,7 @@ def detect_interruptions_between(
     window_end_ms: int,
     thresholds: IndicatorThresholds,
     keep_edge_pieces: bool = True,
+    seed_norms: Mapping[str, TrailingNorm] | None = None,
 ) -> tuple[StationInterruptions, ...]:
     """Find interruption events cut to [window_start_ms, window_end_ms), for daily jobs.
 
@@ -105,6 +119,10 @@ def detect_interruptions_between(
     is a piece, kept even when shorter than ``interruption_min_h`` unless
     ``keep_edge_pieces`` is False. Join the pieces of consecutive windows with
     ``join_interruptions``, which applies the minimum duration to the joined events.
+
+    ``seed_norms`` gives a station's norm for the hours before its first heated hour in
+    the readings: the ``end_norm`` of the previous window. Without it, an outage that
+    fills the whole history leaves no norm, and the outage goes unseen in this window.
     """
     usable = np.isfinite(readings.secondary_supply_temp_c) & np.isfinite(readings.secondary_return_temp_c)
     order = np.lexsort((readings.time_ms, readings.station))
@@ -117,7 +135,7 @@ def detect_interruptions_between(
     for s, station_id in enumerate(readings.station_ids):
         rows = order[bounds[s] : bounds[s + 1]]
         flow = readings.flow_m3h[rows] if readings.flow_m3h is not None else np.full(rows.size, np.nan)
-        events = _station_events(
+        events, end_norm = _station_events(
             station_id,
             readings.time_ms[rows],
             readings.secondary_supply_temp_c[rows],
@@ -126,8 +144,9 @@ def detect_interruptions_between(
             window,
             thresholds,
             keep_edge_pieces,
+            (seed_norms or {}).get(station_id, UNKNOWN_NORM),
         )
-        results.append(_summarise_station(station_id, events))
+        results.append(_summarise_station(station_id, events, end_norm))
     return tuple(results)
 
 
@@ -205,9 +224,10 @@ def _station_events(
     window: tuple[int, int],
     thresholds: IndicatorThresholds,
     keep_edge_pieces: bool,
-) -> list[InterruptionEvent]:
+    seed: TrailingNorm,
+) -> tuple[list[InterruptionEvent], TrailingNorm]:
     if time_ms.size == 0:
-        return []
+        return [], seed
 
     delta = supply - return_temp
     hour = (time_ms // MS_PER_HOUR - time_ms[0] // MS_PER_HOUR).astype(np.int64)
@@ -219,8 +239,19 @@ def _station_events(
 
     # NOTE: a partial drop that still meets the heated conditions enters the norm, so after
     # about half a window it stops being abnormal. The held-low supply test of 长期低温供热 covers that case.
-    supply_norm = _trailing_norm(np.where(heating_hour, hourly_supply, np.nan), thresholds.norm_window_h)[hour]
-    flow_norm = _trailing_norm(np.where(heating_hour, hourly_flow, np.nan), thresholds.norm_window_h)[hour]
+    # One hour past the readings is appended, so the last norm is the one the next window starts from.
+    supply_norms = _trailing_norm(_heated_only(hourly_supply, heating_hour), thresholds.norm_window_h, seed.supply_temp_c)
+    flow_norms = _trailing_norm(_heated_only(hourly_flow, heating_hour), thresholds.norm_window_h, seed.flow_m3h)
+    heated_hours = np.flatnonzero(heating_hour)
+    end_norm = TrailingNorm(
+        supply_temp_c=float(supply_norms[-1]),
+        flow_m3h=float(flow_norms[-1]),
+        heated_until_ms=(
+            int((time_ms[0] // MS_PER_HOUR + heated_hours[-1] + 1) * MS_PER_HOUR) if heated_hours.size
+            else seed.heated_until_ms
+        ),
+    )
+    supply_norm, flow_norm = supply_norms[hour], flow_norms[hour]
 
     established = np.isfinite(supply_norm)
     supply_drop = established & (supply < supply_norm - thresholds.interruption_supply_drop_c)
@@ -231,7 +262,7 @@ def _station_events(
 
     starts, lengths = runs_of_true(abnormal)
     if starts.size == 0:
-        return []
+        return [], end_norm
     stops = starts + lengths
     last_reading_end = int(time_ms[-1]) + thresholds.station_interval_min * 60_000
     end_ms = np.where(stops < time_ms.size, time_ms[np.minimum(stops, time_ms.size - 1)], last_reading_end)
@@ -258,7 +289,7 @@ def _station_events(
                 flow_drop=bool(flow_drop[first:stop].any()),
             )
         )
-    return events
+    return events, end_norm
 
 
 def _hourly_median(hour: np.ndarray, values: np.ndarray, hours: int) -> np.ndarray:
@@ -274,8 +305,11 @@ def _hourly_median(hour: np.ndarray, values: np.ndarray, hours: int) -> np.ndarr
     return medians
 
 
-def _trailing_norm(hourly: np.ndarray, window_h: int) -> np.ndarray:
-    """Return per hour the median of the preceding window's finite values, carried forward."""
+def _trailing_norm(hourly: np.ndarray, window_h: int, seed: float = float("nan")) -> np.ndarray:
+    """Return per hour the median of the preceding window's finite values, carried forward.
+
+    Hours before the first finite window take the seed, the norm carried in from before the readings.
+    """
     padded = np.concatenate((np.full(window_h, np.nan), hourly))
     windows = np.lib.stride_tricks.sliding_window_view(padded, window_h)[: hourly.size]
     with warnings.catch_warnings():
@@ -284,7 +318,12 @@ def _trailing_norm(hourly: np.ndarray, window_h: int) -> np.ndarray:
 
     last_finite = np.where(np.isfinite(norm), np.arange(norm.size), -1)
     np.maximum.accumulate(last_finite, out=last_finite)
-    return np.where(last_finite >= 0, norm[np.maximum(last_finite, 0)], np.nan)
+    return np.where(last_finite >= 0, norm[np.maximum(last_finite, 0)], seed)
+
+
+def _heated_only(hourly: np.ndarray, heating_hour: np.ndarray) -> np.ndarray:
+    """Return the hourly values of heated hours, NaN elsewhere, with one NaN hour appended."""
+    return np.append(np.where(heating_hour, hourly, np.nan), np.nan)
 
 
 def _merge_spans(
@@ -311,7 +350,9 @@ def _duration_class(duration_h: float, limits: tuple[float, float, float]) -> st
     return "short"
 
 
-def _summarise_station(station_id: str, events: list[InterruptionEvent]) -> StationInterruptions:
+def _summarise_station(
+    station_id: str, events: list[InterruptionEvent], end_norm: TrailingNorm = UNKNOWN_NORM
+) -> StationInterruptions:
     classes = [event.duration_class for event in events]
     return StationInterruptions(
         station_id=station_id,
@@ -321,4 +362,5 @@ def _summarise_station(station_id: str, events: list[InterruptionEvent]) -> Stat
         fault_events=classes.count("fault"),
         notice_events=classes.count("notice"),
         refund_events=classes.count("refund"),
+        end_norm=end_norm,
     )
