@@ -132,7 +132,8 @@ def _read_norm_seeds(influx: InfluxClient, start_ms: int, thresholds: IndicatorT
     A norm taken from heating that ended more than ``norm_carry_days`` ago is dropped, so
     the stop at the end of the season does not stay an interruption for ever.
     NOTE: a station with no readings at all on the previous day wrote no station_day, so
-    its norm is not carried past that day.
+    its norm is not carried past that day. And when late readings recompute the previous
+    day, this day keeps the norm it started from until it is recomputed itself.
     """
     series = influx.query(
         f"SELECT {', '.join(NORM_FIELDS)} FROM {STATION_DAY_MEASUREMENT} "
