@@ -181,14 +181,6 @@ def _collect_series(payload: dict[str, Any]) -> list[Series]:
     for result in payload.get("results", []):
         if "error" in result:
             raise InfluxRejectedError(f"query failed: {result['error']}", 200, str(result["error"]))
-        # A server with max-row-limit set cuts a long result and marks it partial. Counts
-        # built from a cut result would be silently wrong, so the whole query fails instead.
-        if result.get("partial") or any(series.get("partial") for series in result.get("series", [])):
-            raise InfluxRejectedError(
-                "query result was truncated by the server (partial); set max-row-limit = 0 in the "
-                "InfluxDB [http] section or raise it above the largest result",
-                200, "partial",
-            )
         for series in result.get("series", []):
             collected.append(
                 Series(
