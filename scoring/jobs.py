@@ -72,7 +72,7 @@ def roll_up_days(
     zone = ZoneInfo(settings.timezone)
     thresholds = ThresholdsByDay(settings)
     results = []
-    with InfluxClient.from_settings(settings) as influx:
+    with InfluxClient.for_jobs(settings) as influx:
         for day in sorted(days):
             if room:
                 results.append(roll_up_day(influx, day, zone, thresholds.for_day(day)))
@@ -162,7 +162,7 @@ def run_late_data_check(
 
     days = checkable_days(state.last_day, today or local_today(zone), raw_retention_days)
     if days:
-        with InfluxClient.from_settings(settings) as influx:
+        with InfluxClient.for_jobs(settings) as influx:
             room, station = find_dirty_days(influx, days, zone)
         state.dirty_room |= room
         state.dirty_station |= station

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     influx_username: str = "heatscore"
     influx_password: str = "heatscore-local"
     influx_timeout_s: float = Field(10.0, gt=0)
+    # The scheduled jobs read a whole city's day or season in one request: 100,000
+    # households took 12-13 s per rollup query on a 2-core server.
+    influx_job_timeout_s: float = Field(900.0, gt=0)
 
     # Relational database for registry, rubric entries and results.
     database_url: str = "sqlite:///var/heatscore.db"

@@ -91,6 +91,17 @@ class InfluxClient:
             settings.influx_timeout_s,
         )
 
+    @classmethod
+    def for_jobs(cls, settings: Any) -> "InfluxClient":
+        """Build a client for the scheduled jobs, whose whole-city requests take longer than a page's."""
+        return cls(
+            settings.influx_url,
+            settings.influx_database,
+            settings.influx_username,
+            settings.influx_password,
+            max(settings.influx_timeout_s, settings.influx_job_timeout_s),
+        )
+
     def close(self) -> None:
         """Close the underlying HTTP connection pool."""
         self._http.close()

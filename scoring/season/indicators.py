@@ -93,7 +93,7 @@ def compute_season_report(
     view = load_registry_view(session)
 
     station_last = window.end if window.end < calendar.official_end else window.end + timedelta(days=EDGE_DAYS)
-    with InfluxClient.from_settings(settings) as influx:
+    with InfluxClient.for_jobs(settings) as influx:
         rollups = read_season_rollups(
             influx, view, window.start, window.end, window.start - timedelta(days=EDGE_DAYS), station_last,
             zone, thresholds,

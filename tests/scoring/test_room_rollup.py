@@ -93,3 +93,23 @@ def test_rollup_stores_what_the_readings_give(service_settings: Settings) -> Non
     assert devices["R1b"]["readings"] == 48.0 and devices["R1b"]["expected"] == 96.0
     assert set(devices) == {"R1a", "R1b"}, "only homes with several sensors get device-days"
     assert result.unit_counts["U1"]["households"] == 6
+
+
+def test_rollup_over_ten_thousand_unusable(service_settings: Settings) -> None:
+    """InfluxDB 1.x sends a series of more than 10,000 rows in internal chunks; all must count."""
+    start_ms = local_day_start_ms(day_number(DAY), ZONE)
+    lines = [
+        to_line(Point("room_reading", {"unit": "U1", "station": "S1", "household": f"C{n:03d}", "device": f"RC{n:03d}"},
+                      {"temp_c": 2.0, "sensor_fault": 0.0}, start_ms + slot * SLOT_MS))
+        for n in range(110) for slot in range(96)
+    ]
+    with InfluxClient.from_settings(service_settings) as influx:
+        influx.write_lines(lines)
+        result = roll_up_day(influx, DAY, ZONE, IndicatorThresholds())
+        stored = influx.query("SELECT sum(implausible_readings) AS implausible, sum(usable_readings) AS usable "
+                              "FROM household_day")
+
+    totals = dict(zip(stored[0].columns, stored[0].values[0]))
+    assert result.households == 110
+    assert totals["implausible"] == 110 * 96
+    assert totals["usable"] == 0
