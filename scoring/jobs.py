@@ -23,7 +23,7 @@ from scoring.late_data import DEFAULT_RAW_RETENTION_DAYS, checkable_days, find_d
 from scoring.rollup import DayRollup, roll_up_day
 from scoring.season.registry_view import season_thresholds
 from scoring.station_rollup import roll_up_station_day
-from scoring.thresholds import IndicatorThresholds
+from scoring.thresholds import IndicatorThresholds, SeasonCalendar
 from settings import Settings
 from storage.influx import InfluxClient
 from storage.registry import list_seasons, session_scope
@@ -46,23 +46,32 @@ class ThresholdsByDay:
     """The thresholds of the season around each day, read from the registry once."""
 
     def __init__(self, settings: Settings) -> None:
-        self._seasons: list[tuple[date, date, IndicatorThresholds]] = []
+        self._seasons: list[tuple[date, date, IndicatorThresholds, SeasonCalendar]] = []
         try:
             with session_scope(settings.database_url) as session:
                 for season in list_seasons(session):
                     margin = timedelta(days=SEASON_MARGIN_DAYS)
+                    calendar = SeasonCalendar(official_start=season.official_start, official_end=season.official_end)
                     self._seasons.append(
-                        (season.official_start - margin, season.official_end + margin, season_thresholds(season))
+                        (season.official_start - margin, season.official_end + margin, season_thresholds(season),
+                         calendar)
                     )
         except sa.exc.SQLAlchemyError as error:
             logger.warning("rolling up with default thresholds because the registry could not be read: %s", error)
 
     def for_day(self, day: date) -> IndicatorThresholds:
         """Return the thresholds of the season whose extended window contains the day, else the defaults."""
-        for first, last, thresholds in self._seasons:
+        for first, last, thresholds, _calendar in self._seasons:
             if first <= day <= last:
                 return thresholds
         return IndicatorThresholds()
+
+    def season_for_day(self, day: date) -> SeasonCalendar | None:
+        """Return the registered season whose extended window contains the day, else None."""
+        for first, last, _thresholds, calendar in self._seasons:
+            if first <= day <= last:
+                return calendar
+        return None
 
 
 def roll_up_days(
@@ -77,7 +86,7 @@ def roll_up_days(
             if room:
                 results.append(roll_up_day(influx, day, zone, thresholds.for_day(day)))
             if station:
-                roll_up_station_day(influx, day, zone, thresholds.for_day(day))
+                roll_up_station_day(influx, day, zone, thresholds.for_day(day), thresholds.season_for_day(day))
     return results
 
 

@@ -216,8 +216,8 @@ def _room_device_lines(
     Leaving the copy out halves what the rollup writes in a city of one sensor per home.
     """
     # NOTE: received readings are counted, not distinct reporting slots, so a sensor that
-    # sends twice per slot with different timestamps can exceed the expected count; the
-    # completeness reader caps received at expected.
+    # sends twice per slot with different timestamps can exceed the expected count. The
+    # received field is capped at expected, and readings keeps the raw count.
     expected = float(1440 // thresholds.room_interval_min)
     shared = (households.devices > 1)[households.sensor_household]
     lines = []

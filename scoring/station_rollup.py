@@ -26,26 +26,23 @@ import numpy as np
 from scoring.household_day import day_number
 from scoring.indicators import (
     StationReadings,
-    TrailingNorm,
     compute_station_days,
     daily_heat_from_cumulative,
     detect_interruptions_between,
 )
 from scoring.rollup import DEVICE_DAY_MEASUREMENT, day_window, write_points
-from scoring.thresholds import IndicatorThresholds
+from scoring.station_norms import STATION_DAY_MEASUREMENT, norm_fields, read_norm_seeds, season_of
+from scoring.thresholds import IndicatorThresholds, SeasonCalendar
 from storage.influx import InfluxClient
 from storage.points import Point
 
 logger = logging.getLogger(__name__)
 
 STATION_MEASUREMENT = "station_reading"
-STATION_DAY_MEASUREMENT = "station_day"
 STATION_INTERRUPTION_MEASUREMENT = "station_interruption"
 OUTDOOR_DAY_MEASUREMENT = "outdoor_day"
 STATION_FIELDS = ("secondary_supply_temp_c", "secondary_return_temp_c", "flow_m3h", "heat_total_gj", "outdoor_temp_c")
 MS_PER_HOUR = 3_600_000
-MS_PER_DAY = 86_400_000
-NORM_FIELDS = ("norm_supply_temp_c", "norm_flow_m3h", "norm_heated_until_ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +67,19 @@ class _RawStationReadings:
 
 
 def roll_up_station_day(
-    influx: InfluxClient, day: date, zone: ZoneInfo, thresholds: IndicatorThresholds
+    influx: InfluxClient, day: date, zone: ZoneInfo, thresholds: IndicatorThresholds,
+    season: SeasonCalendar | None = None,
 ) -> StationDayRollup:
-    """Compute and store the station-days, interruption pieces, outdoor days and station device-days of a day."""
+    """Compute and store the station-days, interruption pieces, outdoor days and station device-days of a day.
+
+    ``season`` bounds where the interruption norm is carried from the previous day; without
+    it, the customary season of the day's heating year applies.
+    """
     start_ms, end_ms = day_window(day, zone)
     history_hours = max(thresholds.norm_window_h, 24)
     raw = _read_station_readings(influx, start_ms - history_hours * MS_PER_HOUR, end_ms)
     readings = raw.readings
-    seeds = _read_norm_seeds(influx, start_ms, thresholds)
+    seeds = read_norm_seeds(influx, day, zone, thresholds, season or season_of(day))
 
     in_day = (readings.time_ms >= start_ms) & (readings.time_ms < end_ms)
     station_days = compute_station_days(_select(readings, in_day), zone, thresholds)
@@ -101,7 +103,7 @@ def roll_up_station_day(
         station_pieces = pieces[s].events
         fields["interruptions"] = float(len(station_pieces))
         fields["interruption_hours"] = float(sum(piece.duration_h for piece in station_pieces))
-        fields.update(_norm_fields(pieces[s].end_norm))
+        fields.update(norm_fields(pieces[s].end_norm))
         points.append(Point(STATION_DAY_MEASUREMENT, tags, fields, start_ms))
 
         for index, piece in enumerate(station_pieces):
@@ -124,44 +126,6 @@ def roll_up_station_day(
                 day, stations, heated_stations, piece_count)
     return StationDayRollup(day=day, stations=stations, heated_stations=heated_stations,
                             interruption_pieces=piece_count)
-
-
-def _read_norm_seeds(influx: InfluxClient, start_ms: int, thresholds: IndicatorThresholds) -> dict[str, TrailingNorm]:
-    """Read each station's interruption norm at the end of the previous day, from its station_day.
-
-    A norm taken from heating that ended more than ``norm_carry_days`` ago is dropped, so
-    the stop at the end of the season does not stay an interruption for ever.
-    NOTE: a station with no readings at all on the previous day wrote no station_day, so
-    its norm is not carried past that day. And when late readings recompute the previous
-    day, this day keeps the norm it started from until it is recomputed itself.
-    """
-    series = influx.query(
-        f"SELECT {', '.join(NORM_FIELDS)} FROM {STATION_DAY_MEASUREMENT} "
-        f"WHERE time >= {start_ms - MS_PER_DAY}ms AND time < {start_ms}ms GROUP BY station"
-    )
-    seeds = {}
-    for item in series:
-        row = dict(zip(item.columns, item.values[-1])) if item.values else {}
-        heated_until = row.get("norm_heated_until_ms")
-        if heated_until is None or start_ms - heated_until > thresholds.norm_carry_days * MS_PER_DAY:
-            continue
-        supply, flow = row.get("norm_supply_temp_c"), row.get("norm_flow_m3h")
-        seeds[item.tags.get("station", "")] = TrailingNorm(
-            supply_temp_c=float("nan") if supply is None else float(supply),
-            flow_m3h=float("nan") if flow is None else float(flow),
-            heated_until_ms=int(heated_until),
-        )
-    return seeds
-
-
-def _norm_fields(norm: TrailingNorm) -> dict[str, float]:
-    """Return the station_day fields that carry the interruption norm into the next day."""
-    if norm.heated_until_ms is None or not np.isfinite(norm.supply_temp_c):
-        return {}
-    fields = {"norm_supply_temp_c": norm.supply_temp_c, "norm_heated_until_ms": float(norm.heated_until_ms)}
-    if np.isfinite(norm.flow_m3h):
-        fields["norm_flow_m3h"] = norm.flow_m3h
-    return fields
 
 
 def _read_station_readings(influx: InfluxClient, start_ms: int, end_ms: int) -> _RawStationReadings:

@@ -92,3 +92,26 @@ def test_norm_dropped_after_carry_limit(service_settings: Settings) -> None:
     # Heating ended at 12:00 on day 2. A day that starts at most 7 days later takes the carried
     # norm, so day 9 is the last one followed and the event ends when day 10 starts.
     assert events[0].end_ms == local_ms(FIRST + timedelta(days=2 + carry_days), 0)
+
+
+def test_trial_run_before_season_not_carried(service_settings: Settings) -> None:
+    """A trial run a week before the season must not make the first season day an interruption."""
+    station = f"S-{uuid.uuid4().hex[:6]}"
+    first = date(2030, 10, 8)
+    tags = {"unit": "U-long", "station": station, "device": f"D-{station}"}
+    trial = (local_ms(first, 8), local_ms(first + timedelta(days=1), 8))
+    season_heat = local_ms(date(2030, 10, 15), 10)
+    lines = []
+    for moment in range(local_ms(first, 0), local_ms(date(2030, 10, 17), 0), STEP_MS):
+        heated = trial[0] <= moment < trial[1] or moment >= season_heat
+        supply, back = (60.0, 45.0) if heated else (20.0, 19.5)
+        fields = {"secondary_supply_temp_c": supply, "secondary_return_temp_c": back, "flow_m3h": 100.0}
+        lines.append(to_line(Point("station_reading", tags, fields, moment)))
+    with InfluxClient.from_settings(service_settings) as influx:
+        influx.write_lines(lines)
+
+    roll_up_range(service_settings, first, date(2030, 10, 16))
+
+    season_pieces = [piece for piece in stored_pieces(service_settings, station)
+                     if piece.end_ms > local_ms(date(2030, 10, 15), 0)]
+    assert season_pieces == []
