@@ -81,26 +81,20 @@ class InfluxClient:
         self._http = httpx.Client(base_url=url.rstrip("/"), auth=auth, timeout=timeout_s)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "InfluxClient":
-        """Build a client from the shared settings object."""
+    def from_settings(cls, settings: Any, timeout_s: float | None = None) -> "InfluxClient":
+        """Build a client from the shared settings object, with their request timeout unless one is given."""
         return cls(
             settings.influx_url,
             settings.influx_database,
             settings.influx_username,
             settings.influx_password,
-            settings.influx_timeout_s,
+            settings.influx_timeout_s if timeout_s is None else timeout_s,
         )
 
     @classmethod
     def for_jobs(cls, settings: Any) -> "InfluxClient":
         """Build a client for the scheduled jobs, whose whole-city requests take longer than a page's."""
-        return cls(
-            settings.influx_url,
-            settings.influx_database,
-            settings.influx_username,
-            settings.influx_password,
-            max(settings.influx_timeout_s, settings.influx_job_timeout_s),
-        )
+        return cls.from_settings(settings, max(settings.influx_timeout_s, settings.influx_job_timeout_s))
 
     def close(self) -> None:
         """Close the underlying HTTP connection pool."""

@@ -45,11 +45,6 @@ def measured_share(
         thresholds: supplies ``min_measured_share``.
     """
     households = len(household_days.household_ids)
-    if household_group.shape != (households,) or excluded_household.shape != (households,):
-        raise ValueError(f"household_group and excluded_household need {households} entries")
-    if heated_households.shape != (len(group_ids),):
-        raise ValueError(f"heated_households needs one entry per group ({len(group_ids)})")
-
     valid_days = np.bincount(household_days.household, weights=household_days.valid, minlength=households)
     return measured_share_of_households(
         valid_days > 0, household_group, group_ids, excluded_household, heated_households, thresholds
