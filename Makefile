@@ -34,6 +34,7 @@ test: venv services test-deps
 benchmarks: venv services
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/scoring.py
+	$(BIN)/python benchmarks/season_readback.py
 
 clean:
 	rm -rf $(VENV) var
