@@ -143,9 +143,9 @@ def _household_totals(sensors: RoomDeviceDays, thresholds: IndicatorThresholds) 
     valid, compliant, coverage = judge_household_days(usable, mean, thresholds)
 
     return _HouseholdTotals(
-        keys=[found[i] for i in order], sensor_household=group, devices=np.bincount(group, minlength=size), readings=readings,
-        faults=faults, unusable=unusable, usable=usable, mean=mean, coverage=coverage, valid=valid,
-        compliant=compliant,
+        keys=[found[i] for i in order], sensor_household=group, devices=np.bincount(group, minlength=size),
+        readings=readings, faults=faults, unusable=unusable, usable=usable, mean=mean, coverage=coverage,
+        valid=valid, compliant=compliant,
     )
 
 
@@ -227,5 +227,6 @@ def _room_device_lines(
             continue
         readings = float(sensors.readings[index])
         key = series_key(DEVICE_DAY_MEASUREMENT, {"unit": unit, "station": station, "device": device, "kind": "room"})
-        lines.append(f"{key} expected={expected!r},readings={readings!r},received={min(readings, expected)!r} {start_ms}")
+        received = min(readings, expected)
+        lines.append(f"{key} expected={expected!r},readings={readings!r},received={received!r} {start_ms}")
     return lines

@@ -94,7 +94,10 @@ def _unusable_per_sensor(
         temp_column, fault_column = columns["temp_c"], columns["sensor_fault"]
         tag_columns = [columns.get(tag) for tag in TAGS]
         for row in item.values:
-            key = tuple((row[c] or "") if c is not None else item.tags.get(tag, "") for c, tag in zip(tag_columns, TAGS))
+            key = tuple(
+                (row[column] or "") if column is not None else item.tags.get(tag, "")
+                for column, tag in zip(tag_columns, TAGS)
+            )
             index = sensor_index.get(key)
             if index is None or row[temp_column] is None:
                 continue

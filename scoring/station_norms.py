@@ -48,7 +48,8 @@ def read_norm_seeds(
     seeds = {}
     for item in series:
         row = dict(zip(item.columns, item.values[-1])) if item.values else {}
-        supply, flow, heated_until = row.get("norm_supply_temp_c"), row.get("norm_flow_m3h"), row.get("norm_heated_until_ms")
+        supply, flow = row.get("norm_supply_temp_c"), row.get("norm_flow_m3h")
+        heated_until = row.get("norm_heated_until_ms")
         if heated_until is None or supply is None or heated_until < season_start_ms:
             continue
         if start_ms - heated_until > thresholds.norm_carry_days * MS_PER_DAY:

@@ -239,9 +239,11 @@ def _station_events(
 
     # NOTE: a partial drop that still meets the heated conditions enters the norm, so after
     # about half a window it stops being abnormal. The held-low supply test of 长期低温供热 covers that case.
+    window_h = thresholds.norm_window_h
+
     # One hour past the readings is appended, so the last norm is the one the next window starts from.
-    supply_norms = _trailing_norm(_heated_only(hourly_supply, heating_hour), thresholds.norm_window_h, seed.supply_temp_c)
-    flow_norms = _trailing_norm(_heated_only(hourly_flow, heating_hour), thresholds.norm_window_h, seed.flow_m3h)
+    supply_norms = _trailing_norm(_heated_only(hourly_supply, heating_hour), window_h, seed.supply_temp_c)
+    flow_norms = _trailing_norm(_heated_only(hourly_flow, heating_hour), window_h, seed.flow_m3h)
     heated_hours = np.flatnonzero(heating_hour)
     end_norm = TrailingNorm(
         supply_temp_c=float(supply_norms[-1]),
