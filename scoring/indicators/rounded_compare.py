@@ -1,9 +1,9 @@
 """Compare means with a limit as if each were rounded to 0.01 °C first, in one pass.
 
 The room-temperature indicators compare ``np.round(np.nan_to_num(mean, nan=0.0), 2)`` with
-a limit. Rounding is monotonic (a larger mean never rounds below a smaller one), so for
-each limit there is a least double whose rounding passes, and comparing the raw means
-with that double gives the same result for every mean without rounding 18 M of them.
+a limit. Rounding is monotonic: a larger mean never rounds below a smaller one. So for
+each limit there is a least double whose rounding passes. Comparing the raw means with
+that double gives the same result for every mean, without rounding 18 M of them.
 """
 
 from __future__ import annotations

@@ -89,8 +89,10 @@ def test_rollup_stores_what_the_readings_give(service_settings: Settings) -> Non
 
     assert "H5" not in stored or stored["H5"]["usable_readings"] == 0
     assert stored["H1"]["devices"] == 2.0
-    assert stored["H2"]["fault_readings"] == 10.0 and stored["H2"]["readings"] == 96.0
-    assert devices["R1b"]["readings"] == 48.0 and devices["R1b"]["expected"] == 96.0
+    assert stored["H2"]["fault_readings"] == 10.0
+    assert stored["H2"]["readings"] == 96.0
+    assert devices["R1b"]["readings"] == 48.0
+    assert devices["R1b"]["expected"] == 96.0
     assert set(devices) == {"R1a", "R1b"}, "only homes with several sensors get device-days"
     assert result.unit_counts["U1"]["households"] == 6
 
