@@ -138,18 +138,34 @@ def compute_household_days(
     )
 
 
+# Readings carry 0.01 °C, so a household-day mean can be exactly half-way between two
+# hundredths (17.995). Float arithmetic then lands a few ulps either side, depending on
+# the order of summation, and ties-to-even rounding does the rest. Means of n readings at
+# 0.01 °C lie at least 1/(2n) hundredths from a tie unless they are one, so a tolerance
+# of 1e-6 hundredths decides every true tie up and nothing else.
+HALF_UP_TOLERANCE = 1e-6
+
+
+def round_to_hundredth(values: np.ndarray | float) -> np.ndarray:
+    """Round °C values to 0.01 °C half-up (四舍五入), deciding float noise at a tie as the tie.
+
+    NaN and infinities pass through unchanged.
+    """
+    return np.floor(np.asarray(values, dtype=np.float64) * 100.0 + 0.5 + HALF_UP_TOLERANCE) / 100.0
+
+
 def judge_household_days(
     usable_count: np.ndarray, mean_temp_c: np.ndarray, thresholds: IndicatorThresholds
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return validity, compliance and coverage of household-days from their usable counts and means.
 
-    The mean is compared after rounding to 0.01 °C, the resolution sensors report, so that
-    binary rounding (17.2, 17.9 and 18.9 average to 17.999999999999996) cannot fail a
-    household-day whose mean is exactly the floor.
+    The mean is compared after rounding half-up to 0.01 °C, the resolution sensors report,
+    so that binary rounding (17.2, 17.9 and 18.9 average to 17.999999999999996) cannot fail
+    a household-day whose mean is exactly the floor, and a mean of exactly 17.995 passes.
     """
     expected = 1440 / thresholds.room_interval_min
     coverage = np.minimum(usable_count / expected, 1.0)
     valid = (coverage >= thresholds.min_day_coverage) & (usable_count > 0)
     floor = thresholds.compliance_floor_c - thresholds.compliance_tolerance_c
-    compliant = valid & (np.round(np.nan_to_num(mean_temp_c, nan=-np.inf), 2) >= round(floor, 2))
+    compliant = valid & (round_to_hundredth(np.nan_to_num(mean_temp_c, nan=-np.inf)) >= round_to_hundredth(floor))
     return valid, compliant, coverage

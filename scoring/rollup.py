@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scoring.household_day import day_number, judge_household_days, local_day_start_ms
+from scoring.household_day import day_number, judge_household_days, local_day_start_ms, round_to_hundredth
 from scoring.room_device_days import ROOM_MEASUREMENT, RoomDeviceDays, read_room_device_days
 from scoring.thresholds import IndicatorThresholds
 from storage.influx import InfluxClient
@@ -156,7 +156,7 @@ def _unit_counts(households: _HouseholdTotals, thresholds: IndicatorThresholds) 
     unit = np.array([unit_index[key[0]] for key in households.keys], dtype=np.int64)
 
     valid = households.valid
-    rounded = np.round(np.nan_to_num(households.mean, nan=-np.inf), 2)
+    rounded = round_to_hundredth(np.nan_to_num(households.mean, nan=-np.inf))
     flags = {
         "households": np.ones(valid.size, dtype=bool),
         "valid": valid,

@@ -11,11 +11,6 @@ import numpy as np
 from scoring.household_day import day_from_number, day_number, local_day_numbers
 
 
-# Means are rounded to 0.01 °C before comparison with a threshold, as household-day
-# compliance is, so a mean of 24.0 stored as 24.000000000000004 is not judged above 24 °C.
-COMPARE_DECIMALS = 2
-
-
 @dataclass(frozen=True, slots=True)
 class Rate:
     """A ratio with the counts behind it; ``value`` is None when the denominator is zero."""

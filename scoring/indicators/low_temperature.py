@@ -17,8 +17,8 @@ from datetime import date
 
 import numpy as np
 
-from scoring.household_day import HouseholdDays, day_from_number
-from scoring.indicators.common import COMPARE_DECIMALS, OutdoorDays, Rate, runs_of_true
+from scoring.household_day import HouseholdDays, day_from_number, round_to_hundredth
+from scoring.indicators.common import OutdoorDays, Rate, runs_of_true
 from scoring.indicators.household_day_tally import HouseholdDayTally
 from scoring.indicators.station_days import StationDays
 from scoring.thresholds import IndicatorThresholds
@@ -166,7 +166,7 @@ def long_term_low_temperature(
     if len(compliance) != len(group_ids):
         raise ValueError(f"compliance needs one entry per group ({len(group_ids)})")
     floor = thresholds.compliance_floor_c - thresholds.compliance_tolerance_c
-    room_low = ~room_days.excluded & (np.round(room_days.mean_temp_c, COMPARE_DECIMALS) < floor)
+    room_low = ~room_days.excluded & (round_to_hundredth(room_days.mean_temp_c) < floor)
     supply_low = _supply_held_low(supply_days, outdoor, thresholds) if supply_days is not None else None
 
     results = []

@@ -1,7 +1,7 @@
 """Compare means with a limit as if each were rounded to 0.01 °C first, in one pass.
 
-The room-temperature indicators compare ``np.round(np.nan_to_num(mean, nan=0.0), 2)`` with
-a limit. Rounding is monotonic: a larger mean never rounds below a smaller one. So for
+The room-temperature indicators compare ``round_to_hundredth(np.nan_to_num(mean, nan=0.0))``
+with a limit. Rounding is monotonic: a larger mean never rounds below a smaller one. So for
 each limit there is a least double whose rounding passes. Comparing the raw means with
 that double gives the same result for every mean, without rounding 18 M of them.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scoring.indicators.common import COMPARE_DECIMALS
+from scoring.household_day import round_to_hundredth
 
 
 def rounded_above(means: np.ndarray, limit: float) -> np.ndarray:
@@ -29,7 +29,7 @@ def rounded_at_least(means: np.ndarray, limit: float) -> np.ndarray:
 def _rounded(x: float) -> float:
     """Round one mean exactly as the indicators round an array of them."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return float(np.round(np.nan_to_num(np.array([x]), nan=0.0), COMPARE_DECIMALS)[0])
+        return float(round_to_hundredth(np.nan_to_num(np.array([x]), nan=0.0))[0])
 
 
 def _at_least(means: np.ndarray, least: float | None) -> np.ndarray:

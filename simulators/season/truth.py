@@ -3,7 +3,7 @@
 The definitions follow the platform's documented indicator rules with their default
 thresholds, written out here without using the scoring code. A household-day is valid
 when its usable readings (not flagged, within 5–35 °C) reach 75 % of one reading per room
-interval. It is compliant when its mean rounded to 0.01 °C is at least 18 °C, 高温 above
+interval. It is compliant when its mean rounded half-up to 0.01 °C is at least 18 °C, 高温 above
 24 °C and comfortable from 20 to 24 °C. Excluded households (报停, 自主调节) and extreme-cold days (outdoor
 daily mean below −16.6 °C) do not count. A station-day is heated when at least 80 % of its
 readings have secondary supply above 40 °C and supply minus return above 3 °C.
@@ -42,6 +42,11 @@ class StationRoomDays:
     excluded_household_days: int = 0
 
 
+
+def half_up_hundredths(total_hundredths: int, count: int) -> int:
+    """Return the mean of count values given in whole hundredths, rounded half-up, exactly."""
+    return (2 * total_hundredths + count) // (2 * count)
+
 class RoomTally:
     """Household-day tallies per station and window day, filled while the stream is produced."""
 
@@ -77,7 +82,8 @@ class RoomTally:
         if usable_count == 0 or usable_count / self.expected_per_day < MIN_DAY_COVERAGE:
             return
 
-        mean = round(float(temps[usable].mean()), 2)
+        hundredths = np.rint(temps[usable] * 100).astype(np.int64)
+        mean = half_up_hundredths(int(hundredths.sum()), hundredths.size) / 100
         counts["valid"][day] += 1
         counts["compliant"][day] += mean >= COMPLIANCE_FLOOR_C
         counts["low"][day] += mean < COMPLIANCE_FLOOR_C
@@ -119,7 +125,8 @@ class RoomTally:
         means = []
         for day in range(self.first_season_day, self.last_season_day + 1):
             valid = int(tally.counts["valid"][day])
-            means.append(round(float(tally.mean_sum[day] / valid), 2) if valid else None)
+            total = int(round(float(tally.mean_sum[day]) * 100))
+            means.append(half_up_hundredths(total, valid) / 100 if valid else None)
         return means
 
     def low_streaks(self, station: str, extreme_days: np.ndarray) -> list[dict]:

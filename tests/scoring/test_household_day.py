@@ -11,6 +11,7 @@ from scoring.household_day import (
     day_number,
     local_day_numbers,
     local_day_start_ms,
+    round_to_hundredth,
 )
 from scoring.thresholds import IndicatorThresholds
 
@@ -74,6 +75,31 @@ def test_exactly_eighteen_is_compliant():
     days = compute_household_days(readings(rows), SHANGHAI, FOUR_A_DAY)
 
     assert days.compliant.tolist() == [True]
+
+
+def test_mean_exactly_half_way_rounds_up():
+    # 17.99 and 18.00 average to exactly 17.995; float summation gives 17.994999999999997.
+    rows = [(0, ms(2026, 1, 5, hour), temp) for hour, temp in ((0, 17.99), (6, 18.0), (12, 17.99), (18, 18.0))]
+
+    days = compute_household_days(readings(rows), SHANGHAI, FOUR_A_DAY)
+
+    assert days.compliant.tolist() == [True]
+
+
+def test_mean_just_below_half_way_is_not_compliant():
+    rows = [(0, ms(2026, 1, 5, hour), temp) for hour, temp in ((0, 17.99), (6, 18.0), (12, 17.99), (18, 17.99))]
+
+    days = compute_household_days(readings(rows), SHANGHAI, FOUR_A_DAY)
+
+    assert days.compliant.tolist() == [False]
+
+
+def test_round_to_hundredth_decides_float_noise_at_a_tie():
+    assert round_to_hundredth(17.994999999999997) == 18.0
+    assert round_to_hundredth(17.995000000000001) == 18.0
+    assert round_to_hundredth(17.9949) == 17.99
+    assert round_to_hundredth(24.0049) == 24.0
+    assert np.isnan(round_to_hundredth(np.nan))
 
 
 def test_readings_straddling_midnight_form_two_household_days():

@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from scoring.household_day import HouseholdDays, judge_household_days
+from scoring.household_day import HouseholdDays, judge_household_days, round_to_hundredth
 from scoring.indicators import (
     OutdoorDays,
     group_daily_room_means,
@@ -83,7 +83,7 @@ def reference_room_counts(hd, group, excluded, outdoor, thresholds) -> dict[str,
     counted = included & ~cold
     valid = counted & hd.valid
     mean = np.nan_to_num(hd.mean_temp_c, nan=0.0)
-    rounded = np.round(mean, 2)
+    rounded = round_to_hundredth(mean)
 
     def count(mask):
         return np.bincount(row_group[mask], minlength=GROUPS)
@@ -206,7 +206,7 @@ def test_rounded_compare_matches_rounding():
     ])
 
     with np.errstate(over="ignore", invalid="ignore"):
-        rounded = np.round(np.nan_to_num(values, nan=0.0), 2)
+        rounded = round_to_hundredth(np.nan_to_num(values, nan=0.0))
     for limit in limits:
         np.testing.assert_array_equal(rounded_above(values, limit), rounded > limit, err_msg=f"> {limit}")
         np.testing.assert_array_equal(rounded_at_least(values, limit), rounded >= limit, err_msg=f">= {limit}")
