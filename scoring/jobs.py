@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from scoring.late_data import DEFAULT_RAW_RETENTION_DAYS, checkable_days, find_dirty_days
 from scoring.rollup import DayRollup, roll_up_day
-from scoring.season.registry_view import season_thresholds
+from scoring.season.registry_view import season_calendar, season_thresholds
 from scoring.station_rollup import roll_up_station_day
 from scoring.thresholds import IndicatorThresholds, SeasonCalendar
 from settings import Settings
@@ -51,26 +51,27 @@ class ThresholdsByDay:
             with session_scope(settings.database_url) as session:
                 for season in list_seasons(session):
                     margin = timedelta(days=SEASON_MARGIN_DAYS)
-                    calendar = SeasonCalendar(official_start=season.official_start, official_end=season.official_end)
                     self._seasons.append(
                         (season.official_start - margin, season.official_end + margin, season_thresholds(season),
-                         calendar)
+                         season_calendar(season))
                     )
         except sa.exc.SQLAlchemyError as error:
             logger.warning("rolling up with default thresholds because the registry could not be read: %s", error)
 
     def for_day(self, day: date) -> IndicatorThresholds:
         """Return the thresholds of the season whose extended window contains the day, else the defaults."""
-        for first, last, thresholds, _calendar in self._seasons:
-            if first <= day <= last:
-                return thresholds
-        return IndicatorThresholds()
+        found = self._season_around(day)
+        return found[0] if found else IndicatorThresholds()
 
     def season_for_day(self, day: date) -> SeasonCalendar | None:
         """Return the registered season whose extended window contains the day, else None."""
-        for first, last, _thresholds, calendar in self._seasons:
+        found = self._season_around(day)
+        return found[1] if found else None
+
+    def _season_around(self, day: date) -> tuple[IndicatorThresholds, SeasonCalendar] | None:
+        for first, last, thresholds, calendar in self._seasons:
             if first <= day <= last:
-                return calendar
+                return thresholds, calendar
         return None
 
 

@@ -94,7 +94,7 @@ def test_mean_just_below_half_way_is_not_compliant():
     assert days.compliant.tolist() == [False]
 
 
-def test_round_to_hundredth_decides_float_noise_at_a_tie():
+def test_round_to_hundredth_tie_noise():
     assert round_to_hundredth(17.994999999999997) == 18.0
     assert round_to_hundredth(17.995000000000001) == 18.0
     assert round_to_hundredth(17.9949) == 17.99
